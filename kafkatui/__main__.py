@@ -1,0 +1,3 @@
+from kafkatui.cli.main import main
+
+raise SystemExit(main())

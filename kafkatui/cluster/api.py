@@ -1,0 +1,208 @@
+"""The one seam between IO and everything above it (TUI, CLI, bench, snapshot fakes).
+
+`KafkaTuiClient` groups one Protocol per area. The real implementation is
+`kafkatui.cluster.client.ClusterClient`; UI snapshot tests use a fake that implements
+the same Protocols. Every method may block: callers above run them in worker threads.
+Every method raises only `kafkatui.cluster.errors.KafkaTuiError` subclasses.
+Methods marked (changes) are decorated with `guard.changes` in the implementation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+from kafkatui.cluster.models import (
+    Acl,
+    ClusterInfo,
+    CompatibilityCheck,
+    ConfigEntry,
+    ConnectorStatus,
+    Finding,
+    GroupLag,
+    GroupSummary,
+    LagTrend,
+    LogDirUsage,
+    RawRecord,
+    ResetPlan,
+    ResetResult,
+    ResetSpec,
+    SchemaVersion,
+    TailStats,
+    TopicDetail,
+    TopicPartition,
+    TopicSummary,
+)
+from kafkatui.decode.model import Decoded
+
+
+class BrokersApi(Protocol):
+    def cluster_info(self) -> ClusterInfo: ...
+    def broker_configs(self, broker_id: int) -> list[ConfigEntry]: ...
+    def log_dirs(self) -> list[LogDirUsage]: ...
+
+
+class TopicsApi(Protocol):
+    def list_names(self) -> list[TopicSummary]:
+        """Names (and the internal flag) only, from one metadata call: paints at once."""
+        ...
+
+    def fill_summaries(self, names: Sequence[str]) -> list[TopicSummary]:
+        """Partitions, RF, URP, messages, cleanup, retention, size: batched calls only."""
+        ...
+
+    def describe(self, name: str) -> TopicDetail: ...
+    def create(
+        self,
+        name: str,
+        partitions: int,
+        replication_factor: int,
+        configs: Mapping[str, str] | None = None,
+    ) -> None: ...  # (changes)
+    def delete(self, name: str) -> None: ...  # (changes)
+    def add_partitions(self, name: str, total: int) -> None: ...  # (changes)
+    def alter_config(self, name: str, updates: Mapping[str, str | None]) -> Any: ...  # (changes)
+    def produce(
+        self,
+        topic: str,
+        value: bytes | None,
+        key: bytes | None = None,
+        headers: Sequence[tuple[str, bytes]] = (),
+        partition: int | None = None,
+    ) -> tuple[int, int]:
+        """(changes) Produce one record and wait for its (partition, offset)."""
+        ...
+
+
+class GroupsApi(Protocol):
+    def list(self) -> list[GroupSummary]:
+        """Groups with state, type and members; lag is None here."""
+        ...
+
+    def lag(self, group_ids: Sequence[str]) -> dict[str, GroupLag]:
+        """Committed/end/lag per partition, fetched concurrently; records a lag sample."""
+        ...
+
+    def trend(self, group_id: str) -> LagTrend: ...
+    def delete(self, group_id: str) -> None: ...  # (changes)
+    def delete_offsets(self, group_id: str, partitions: Sequence[TopicPartition]) -> None: ...
+    def plan_reset(
+        self, group_id: str, topic: str, partitions: Sequence[int] | None, spec: ResetSpec
+    ) -> ResetPlan: ...
+    def execute_reset(self, plan: ResetPlan) -> ResetResult:
+        """(changes) Refuses (Refused) while the group has members; reads offsets back."""
+        ...
+
+
+class ConnectApi(Protocol):
+    def clusters(self) -> list[str]: ...
+    def list(self, cluster: str) -> list[ConnectorStatus]: ...
+    def status(self, cluster: str, name: str) -> ConnectorStatus: ...
+    def config(self, cluster: str, name: str) -> dict[str, str]:
+        """The connector config with secret-looking values masked."""
+        ...
+
+    def create(self, cluster: str, name: str, config: Mapping[str, str]) -> None: ...  # (changes)
+    def delete(self, cluster: str, name: str) -> None: ...  # (changes)
+    def pause(self, cluster: str, name: str) -> None: ...  # (changes)
+    def resume(self, cluster: str, name: str) -> None: ...  # (changes)
+    def stop(self, cluster: str, name: str) -> None: ...  # (changes)
+    def restart(
+        self, cluster: str, name: str, include_tasks: bool = False, only_failed: bool = False
+    ) -> None: ...  # (changes)
+    def restart_task(self, cluster: str, name: str, task_id: int) -> None: ...  # (changes)
+    def offsets(self, cluster: str, name: str) -> list[dict[str, Any]]: ...
+    def reset_offsets(self, cluster: str, name: str) -> None: ...  # (changes)
+    def alter_offsets(
+        self, cluster: str, name: str, offsets: list[dict[str, Any]]
+    ) -> None: ...  # (changes)
+
+
+class RegistryApi(Protocol):
+    def subjects(self) -> list[str]: ...
+    def versions(self, subject: str) -> list[int]: ...
+    def get_version(self, subject: str, version: int | Literal["latest"]) -> SchemaVersion: ...
+    def schema_by_id(self, schema_id: int) -> SchemaVersion:
+        """Cached by id. `subject`/`version` may be empty/0 when the registry does not say."""
+        ...
+
+    def compatibility(self, subject: str | None = None) -> str: ...
+    def set_compatibility(self, level: str, subject: str | None = None) -> None: ...  # (changes)
+    def check(self, subject: str, schema: str, schema_type: str = "AVRO") -> CompatibilityCheck: ...
+    def register(self, subject: str, schema: str, schema_type: str = "AVRO") -> int: ...
+    def delete_subject(self, subject: str, permanent: bool = False) -> list[int]: ...
+    def delete_version(self, subject: str, version: int, permanent: bool = False) -> None: ...
+
+
+class AclsApi(Protocol):
+    def list(self) -> list[Acl]: ...
+    def create(self, acl: Acl) -> None: ...  # (changes)
+    def delete(self, acl: Acl) -> None: ...  # (changes)
+
+
+class HealthApi(Protocol):
+    def check(self) -> list[Finding]: ...
+
+
+@dataclass(frozen=True)
+class TailStart:
+    """Where a tail starts. mode: earliest | latest | offset | last | timestamp."""
+
+    mode: Literal["earliest", "latest", "offset", "last", "timestamp"] = "latest"
+    value: int | None = None  # offset, N for `last`, epoch ms for `timestamp`
+    partitions: tuple[int, ...] | None = None  # None: all partitions
+
+
+class TailSession(Protocol):
+    """One consumer thread (assign, no group, no commits) feeding a bounded ring buffer.
+
+    Records get increasing sequence numbers; the buffer keeps the newest `capacity`.
+    """
+
+    topic: str
+
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+    def seek(self, start: TailStart) -> None:
+        """Clear the buffer and restart consuming from `start`."""
+        ...
+
+    def stats(self) -> TailStats: ...
+    def first_seq(self) -> int:
+        """Sequence number of the oldest record still buffered."""
+        ...
+
+    def next_seq(self) -> int:
+        """Sequence number the next arriving record will get."""
+        ...
+
+    def get(self, seq: int) -> RawRecord | None:
+        """The record with that sequence number, or None once evicted."""
+        ...
+
+    def read(self, after_seq: int, limit: int) -> list[tuple[int, RawRecord]]:
+        """Up to `limit` (seq, record) pairs with seq > after_seq, oldest first."""
+        ...
+
+
+class RecordDecoder(Protocol):
+    def decode(self, data: bytes | None, *, is_key: bool, fmt: str = "auto") -> Decoded: ...
+
+
+class KafkaTuiClient(Protocol):
+    profile: str
+    read_only: bool
+    bootstrap_servers: str
+    brokers: BrokersApi
+    topics: TopicsApi
+    groups: GroupsApi
+    connect: ConnectApi
+    registry: RegistryApi
+    acls: AclsApi
+    health: HealthApi
+
+    def open_tail(self, topic: str, start: TailStart, capacity: int = 100_000) -> TailSession: ...
+    def decoder(self) -> RecordDecoder: ...
+    def audit_log(self, limit: int = 500) -> list[dict[str, Any]]: ...
+    def close(self) -> None: ...

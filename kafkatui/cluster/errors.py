@@ -1,0 +1,68 @@
+"""Typed errors with messages an operator can act on.
+
+Every error carries the CLI exit code it maps to (SPEC §2), so the CLI and
+the TUI share one translation. Messages never contain secrets: build them from
+hosts, names and reasons only.
+"""
+
+from __future__ import annotations
+
+
+class KafkaTuiError(Exception):
+    """Base class: `str(err)` is a one-line message fit to show a user."""
+
+    exit_code = 1
+
+
+class UsageError(KafkaTuiError):
+    """The user asked for something malformed (bad option, bad value)."""
+
+    exit_code = 2
+
+
+class InvalidInput(UsageError):
+    """A value given in a dialog or on the command line cannot be used."""
+
+
+class ConnectionFailed(KafkaTuiError):
+    """A broker, Connect or registry endpoint could not be reached."""
+
+    exit_code = 3
+
+
+class AuthenticationFailed(ConnectionFailed):
+    """Credentials were rejected (SASL, TLS client certificate, HTTP 401/403)."""
+
+
+class TlsError(ConnectionFailed):
+    """The TLS handshake failed: untrusted CA, wrong host name, plaintext on a TLS port."""
+
+
+class TimedOut(ConnectionFailed):
+    """A call got no answer within its timeout."""
+
+
+class Refused(KafkaTuiError):
+    """The action is unsafe now (for example a reset on a group with active members)."""
+
+    exit_code = 4
+
+
+class ReadOnlyError(Refused):
+    """A changing action was attempted while read-only mode is on."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__(f"read-only: {action} is disabled (this profile is read-only)")
+        self.action = action
+
+
+class NotFound(KafkaTuiError):
+    """The topic, group, connector, subject or schema does not exist."""
+
+
+class RemoteError(KafkaTuiError):
+    """A server answered with an error (Kafka error code, HTTP 4xx/5xx)."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status

@@ -1,0 +1,170 @@
+"""Read-only enforcement and the audit log, below every UI.
+
+Every changing operation in the cluster layer is decorated with `@changes("kind.verb")`.
+The decorator is the single place that (1) refuses when read-only is on and (2) appends
+one JSON line to the audit log. `CHANGING_ACTIONS` lists every decorated operation, so a
+test can prove that each one refuses without anyone keeping a second list.
+
+Classes using the decorator expose a `guard: Guard` attribute.
+"""
+
+from __future__ import annotations
+
+import functools
+import getpass
+import json
+import os
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ParamSpec, Protocol, TypeVar
+
+from kafkatui.cluster.errors import ReadOnlyError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+#: action id -> qualified name of the method that performs it
+CHANGING_ACTIONS: dict[str, str] = {}
+
+_SECRET_WORDS = (
+    "password",
+    "secret",
+    "token",
+    "credential",
+    "private",
+    "jaas",
+    "key.pem",
+    "apikey",
+)
+
+
+def is_secret_name(name: str) -> bool:
+    """True for config/parameter names whose values must never be shown or logged."""
+    lowered = name.lower()
+    return any(word in lowered for word in _SECRET_WORDS)
+
+
+def mask_secrets(value: Any) -> Any:
+    """Return a copy of `value` with every secret-named mapping entry replaced by '******'."""
+    if isinstance(value, Mapping):
+        return {
+            k: ("******" if is_secret_name(str(k)) and v is not None else mask_secrets(v))
+            for k, v in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [mask_secrets(v) for v in value]
+    return value
+
+
+def default_audit_path() -> Path:
+    state = os.environ.get("XDG_STATE_HOME") or os.path.join(Path.home(), ".local", "state")
+    return Path(state) / "kafkatui" / "audit.jsonl"
+
+
+@dataclass
+class Guard:
+    """Shared by every sub-client of one connection: read-only flag, profile name, audit file."""
+
+    read_only: bool = False
+    profile: str = "default"
+    audit_path: Path | None = field(default_factory=default_audit_path)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def check(self, action: str) -> None:
+        if self.read_only:
+            raise ReadOnlyError(action)
+
+    def record(self, entry: dict[str, Any]) -> None:
+        """Append one audit line. Audit failures never break the action itself."""
+        if self.audit_path is None:
+            return
+        line = json.dumps(mask_secrets(entry), default=str, sort_keys=True)
+        try:
+            self.audit_path.parent.mkdir(parents=True, exist_ok=True)
+            with self._lock:
+                fd = os.open(self.audit_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+                with os.fdopen(fd, "a", encoding="utf-8") as fh:
+                    fh.write(line + "\n")
+        except OSError:
+            pass  # an unwritable audit file must not turn a done change into an error
+
+    def read_audit(self, limit: int = 500) -> list[dict[str, Any]]:
+        if self.audit_path is None or not self.audit_path.exists():
+            return []
+        lines = self.audit_path.read_text(encoding="utf-8").splitlines()[-limit:]
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+class Guarded(Protocol):
+    guard: Guard
+
+
+def changes(
+    action: str, target: Callable[..., str] | None = None
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Mark a method as changing the cluster: refused when read-only, audited always.
+
+    `target(*args, **kwargs)` names what is changed for the audit line; by default the
+    first positional argument after self. The method may return a dict with "before"
+    and "after" keys; they are copied into the audit entry.
+    """
+
+    def decorate(fn: Callable[P, R]) -> Callable[P, R]:
+        CHANGING_ACTIONS[action] = fn.__qualname__
+
+        @functools.wraps(fn)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            owner: Guarded = args[0]  # type: ignore[assignment]
+            guard = owner.guard
+            guard.check(action)
+            rest = args[1:]
+            what = target(*rest, **kwargs) if target else (str(rest[0]) if rest else "")
+            entry: dict[str, Any] = {
+                "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "profile": guard.profile,
+                "user": _user(),
+                "action": action,
+                "target": what,
+                "parameters": _params(rest[1:], kwargs),
+            }
+            try:
+                result = fn(*args, **kwargs)
+            except Exception as exc:
+                entry["result"] = f"error: {exc}"
+                guard.record(entry)
+                raise
+            if isinstance(result, dict):
+                entry["before"] = result.get("before")
+                entry["after"] = result.get("after")
+            entry["result"] = "ok"
+            guard.record(entry)
+            return result
+
+        wrapper.__kafkatui_action__ = action  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def _params(args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+    params: dict[str, Any] = {f"arg{i}": _plain(a) for i, a in enumerate(args)}
+    params.update({k: _plain(v) for k, v in kwargs.items()})
+    return params
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if isinstance(value, Mapping | list | tuple):
+        return mask_secrets(value)
+    return repr(value)

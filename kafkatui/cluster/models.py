@@ -1,0 +1,286 @@
+"""Plain data the cluster layer returns. No IO, no UI: safe to build in tests and fakes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+# ---- brokers -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Broker:
+    id: int
+    host: str
+    port: int
+    rack: str | None
+    is_controller: bool
+
+
+@dataclass(frozen=True)
+class ClusterInfo:
+    cluster_id: str | None
+    controller_id: int | None
+    brokers: tuple[Broker, ...]
+
+
+@dataclass(frozen=True)
+class ConfigEntry:
+    name: str
+    value: str | None  # None for sensitive values: never fetched, never shown
+    is_default: bool
+    is_sensitive: bool
+    is_read_only: bool
+    source: str  # e.g. DEFAULT_CONFIG, DYNAMIC_TOPIC_CONFIG, STATIC_BROKER_CONFIG
+
+
+@dataclass(frozen=True)
+class LogDirUsage:
+    broker_id: int
+    path: str
+    topic: str
+    partition: int
+    size_bytes: int
+
+
+# ---- topics --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TopicSummary:
+    """One row of the topics list. Fields stay None until their batched call answers."""
+
+    name: str
+    internal: bool = False
+    partitions: int | None = None
+    replication_factor: int | None = None
+    under_replicated: int | None = None
+    offline: int | None = None
+    messages: int | None = None  # sum of (high - low) watermarks
+    cleanup_policy: str | None = None
+    retention_ms: int | None = None
+    size_bytes: int | None = None
+
+
+@dataclass(frozen=True)
+class PartitionInfo:
+    partition: int
+    leader: int | None  # None when offline
+    replicas: tuple[int, ...]
+    isr: tuple[int, ...]
+    low: int | None = None
+    high: int | None = None
+
+
+@dataclass(frozen=True)
+class TopicDetail:
+    name: str
+    partitions: tuple[PartitionInfo, ...]
+    configs: tuple[ConfigEntry, ...]
+
+
+# ---- groups --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TopicPartition:
+    topic: str
+    partition: int
+
+
+@dataclass(frozen=True)
+class GroupMember:
+    member_id: str
+    client_id: str
+    host: str
+    assignment: tuple[TopicPartition, ...] = ()
+
+
+@dataclass(frozen=True)
+class GroupSummary:
+    group_id: str
+    state: str  # STABLE, EMPTY, PREPARING_REBALANCE, DEAD, UNKNOWN ...
+    type: str  # CLASSIC, CONSUMER, SHARE, UNKNOWN
+    members: tuple[GroupMember, ...] = ()
+    lag: int | None = None  # None until offsets are fetched
+
+
+@dataclass(frozen=True)
+class PartitionLag:
+    topic: str
+    partition: int
+    committed: int | None  # None: no committed offset
+    end: int
+    lag: int | None
+    member: str | None = None  # client id of the member assigned this partition
+
+
+@dataclass(frozen=True)
+class GroupLag:
+    group_id: str
+    state: str
+    members: int
+    partitions: tuple[PartitionLag, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(p.lag or 0 for p in self.partitions)
+
+
+@dataclass(frozen=True)
+class LagSample:
+    at: float  # time.time()
+    lag: int
+
+
+@dataclass(frozen=True)
+class LagTrend:
+    """Derived from the samples kept per group: rate < 0 means catching up."""
+
+    samples: tuple[LagSample, ...]
+    rate_per_s: float | None  # lag change per second (None with fewer than 2 samples)
+    growing: bool
+    seconds_to_catch_up: float | None  # None when not shrinking
+
+
+# ---- offset resets -------------------------------------------------------------------
+class ResetMode(str, Enum):
+    EARLIEST = "earliest"
+    LATEST = "latest"
+    DATETIME = "datetime"
+    OFFSET = "offset"
+    SHIFT = "shift"
+
+
+@dataclass(frozen=True)
+class ResetSpec:
+    mode: ResetMode
+    value: int | str | None = None  # offset, shift, or ISO 8601 for DATETIME
+
+
+@dataclass(frozen=True)
+class ResetRow:
+    topic: str
+    partition: int
+    current: int | None
+    new: int
+    low: int
+    high: int
+
+    @property
+    def lag_before(self) -> int | None:
+        return None if self.current is None else self.high - self.current
+
+    @property
+    def lag_after(self) -> int:
+        return self.high - self.new
+
+    @property
+    def lag_change(self) -> int | None:
+        return None if self.lag_before is None else self.lag_after - self.lag_before
+
+
+@dataclass(frozen=True)
+class ResetPlan:
+    group_id: str
+    spec: ResetSpec
+    rows: tuple[ResetRow, ...]
+    warnings: tuple[str, ...] = ()  # e.g. "offset 99999 beyond end 120 on orders-3; clamped"
+
+
+@dataclass(frozen=True)
+class ResetResult:
+    plan: ResetPlan
+    applied: bool
+    mismatches: tuple[tuple[TopicPartition, int | None, int], ...] = ()  # (tp, read back, wanted)
+
+
+# ---- Connect -------------------------------------------------------------------------
+class ConnectorHealth(str, Enum):
+    HEALTHY = "HEALTHY"
+    DEGRADED = "DEGRADED"  # some tasks failed
+    FAILED = "FAILED"
+    PAUSED = "PAUSED"
+    STOPPED = "STOPPED"
+    RESTARTING = "RESTARTING"
+    UNASSIGNED = "UNASSIGNED"
+
+
+@dataclass(frozen=True)
+class TaskStatus:
+    id: int
+    state: str
+    worker_id: str
+    trace: str | None = None
+
+
+@dataclass(frozen=True)
+class ConnectorStatus:
+    cluster: str  # name of the Connect cluster (from config)
+    name: str
+    type: str  # source / sink / unknown
+    state: str  # connector state as Connect reports it
+    worker_id: str
+    tasks: tuple[TaskStatus, ...]
+    health: ConnectorHealth
+    connector_class: str = ""
+    trace: str | None = None
+
+
+# ---- registry ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SchemaVersion:
+    subject: str
+    version: int
+    schema_id: int
+    schema_type: str  # AVRO, PROTOBUF, JSON
+    schema: str
+    references: tuple[tuple[str, str, int], ...] = ()  # (name, subject, version)
+
+
+@dataclass(frozen=True)
+class CompatibilityCheck:
+    compatible: bool
+    messages: tuple[str, ...] = ()
+
+
+# ---- ACLs ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Acl:
+    resource_type: str  # TOPIC, GROUP, CLUSTER, TRANSACTIONAL_ID
+    resource_name: str
+    pattern_type: str  # LITERAL, PREFIXED
+    principal: str  # User:alice
+    host: str
+    operation: str  # READ, WRITE, ALL ...
+    permission: str  # ALLOW, DENY
+
+
+# ---- health --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Finding:
+    severity: str  # critical | warning | info
+    code: str
+    subject: str
+    detail: str
+
+
+# ---- tail ----------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class RawRecord:
+    """A record exactly as consumed: decoding happens later, lazily."""
+
+    topic: str
+    partition: int
+    offset: int
+    timestamp_ms: int
+    key: bytes | None
+    value: bytes | None
+    headers: tuple[tuple[str, bytes | None], ...] = ()
+
+
+@dataclass
+class TailStats:
+    kept: int = 0  # records currently in the ring buffer
+    received: int = 0  # records received since start
+    dropped: int = 0  # records evicted from the ring buffer
+    records_per_s: float = 0.0
+    bytes_per_s: float = 0.0
+    caught_up: bool = False
+    error: str | None = None  # last consumer error, cleared when records flow again
+    positions: dict[int, int] = field(default_factory=dict)  # partition -> next offset

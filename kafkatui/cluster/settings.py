@@ -1,0 +1,60 @@
+"""What the cluster layer needs to connect: resolved values, no file parsing here.
+
+`kafkatui.config` turns a TOML profile (with ${env:}/${file:} references) into these.
+`repr()` of anything holding a secret masks it, so a settings object can be logged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kafkatui.cluster.guard import is_secret_name
+
+
+@dataclass(frozen=True)
+class HttpEndpoint:
+    """A REST endpoint (Connect cluster or schema registry) with its auth and TLS."""
+
+    url: str
+    name: str = "default"
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    bearer_token: str | None = field(default=None, repr=False)
+    ca_file: str | None = None
+    cert_file: str | None = None
+    key_file: str | None = None
+    verify: bool = True
+    timeout_s: float = 10.0
+
+
+@dataclass(frozen=True)
+class ConnectionSettings:
+    profile: str = "default"
+    bootstrap_servers: str = "localhost:9092"
+    kafka: dict[str, str] = field(default_factory=dict)  # librdkafka properties, passed through
+    schema_registry: HttpEndpoint | None = None
+    connect: tuple[HttpEndpoint, ...] = ()
+    read_only: bool = False
+    theme: str | None = None
+    timeout_s: float = 10.0  # an unreachable cluster fails in about this long
+
+    def __repr__(self) -> str:
+        kafka = {k: ("******" if is_secret_name(k) else v) for k, v in self.kafka.items()}
+        return (
+            f"ConnectionSettings(profile={self.profile!r}, bootstrap_servers="
+            f"{self.bootstrap_servers!r}, kafka={kafka!r}, schema_registry="
+            f"{self.schema_registry!r}, connect={self.connect!r}, read_only={self.read_only})"
+        )
+
+    __str__ = __repr__
+
+    def librdkafka(self, **extra: str | int | float | bool) -> dict[str, object]:
+        """Base librdkafka config for any client of this connection."""
+        conf: dict[str, object] = {
+            "bootstrap.servers": self.bootstrap_servers,
+            "socket.timeout.ms": int(self.timeout_s * 1000),
+            "socket.connection.setup.timeout.ms": int(self.timeout_s * 1000),
+        }
+        conf.update(self.kafka)
+        conf.update(extra)
+        return conf

@@ -1,0 +1,62 @@
+"""Shared fixtures. Integration tests run against the real sandbox (Kafka, Connect, registry).
+
+The session fixture starts the sandbox and tears down what it started. Set
+KAFKATUI_TEST_SANDBOX=reuse to use one that is already running (`kafkatui sandbox up`)
+for fast local loops; it is then left running.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kafkatui.cluster.guard import Guard
+from kafkatui.cluster.settings import ConnectionSettings, HttpEndpoint
+
+
+@pytest.fixture(scope="session")
+def sandbox() -> Iterator[dict]:
+    """The running sandbox's `status --json` document."""
+    from kafkatui.sandbox.runtime import Sandbox
+
+    box = Sandbox()
+    reuse = os.environ.get("KAFKATUI_TEST_SANDBOX") == "reuse"
+    status = box.status()
+    started = False
+    if status is None or not status.running:
+        if reuse:
+            pytest.fail("KAFKATUI_TEST_SANDBOX=reuse but no sandbox runs: `kafkatui sandbox up`")
+        status = box.up()
+        started = True
+    yield status.to_json()
+    if started:
+        box.down()
+
+
+@pytest.fixture(scope="session")
+def sandbox_settings(sandbox: dict) -> ConnectionSettings:
+    return ConnectionSettings(
+        profile="sandbox",
+        bootstrap_servers=sandbox["bootstrap_servers"],
+        schema_registry=HttpEndpoint(url=sandbox["schema_registry"], name="registry"),
+        connect=(HttpEndpoint(url=sandbox["connect"], name="sandbox"),),
+        timeout_s=10.0,
+    )
+
+
+@pytest.fixture
+def guard(tmp_path: Path) -> Guard:
+    """A writable guard whose audit log lives in the test's temp dir."""
+    return Guard(read_only=False, profile="sandbox", audit_path=tmp_path / "audit.jsonl")
+
+
+@pytest.fixture
+def unique(request: pytest.FixtureRequest) -> str:
+    """A name no other test uses: tests run in any order against one sandbox."""
+    base = re.sub(r"[^a-zA-Z0-9]+", "-", request.node.name)[:40].strip("-").lower()
+    return f"t-{base}-{uuid.uuid4().hex[:8]}"
