@@ -5,10 +5,12 @@
 the same Protocols. Every method may block: callers above run them in worker threads.
 Every method raises only `kafkatui.cluster.errors.KafkaTuiError` subclasses.
 Methods marked (changes) are decorated with `guard.changes` in the implementation.
+Classes with a `list` method spell the builtin `builtins.list` in later annotations.
 """
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
@@ -112,10 +114,10 @@ class ConnectApi(Protocol):
         self, cluster: str, name: str, include_tasks: bool = False, only_failed: bool = False
     ) -> None: ...  # (changes)
     def restart_task(self, cluster: str, name: str, task_id: int) -> None: ...  # (changes)
-    def offsets(self, cluster: str, name: str) -> list[dict[str, Any]]: ...
+    def offsets(self, cluster: str, name: str) -> builtins.list[dict[str, Any]]: ...
     def reset_offsets(self, cluster: str, name: str) -> None: ...  # (changes)
     def alter_offsets(
-        self, cluster: str, name: str, offsets: list[dict[str, Any]]
+        self, cluster: str, name: str, offsets: builtins.list[dict[str, Any]]
     ) -> None: ...  # (changes)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
 # ---- brokers -------------------------------------------------------------------------
@@ -139,7 +139,7 @@ class LagTrend:
 
 
 # ---- offset resets -------------------------------------------------------------------
-class ResetMode(str, Enum):
+class ResetMode(StrEnum):
     EARLIEST = "earliest"
     LATEST = "latest"
     DATETIME = "datetime"
@@ -191,7 +191,7 @@ class ResetResult:
 
 
 # ---- Connect -------------------------------------------------------------------------
-class ConnectorHealth(str, Enum):
+class ConnectorHealth(StrEnum):
     HEALTHY = "HEALTHY"
     DEGRADED = "DEGRADED"  # some tasks failed
     FAILED = "FAILED"

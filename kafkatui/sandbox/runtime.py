@@ -209,19 +209,16 @@ class Sandbox:
         while time.monotonic() < deadline:
             dead = [p for p in parts if processes.running_pid(self.root, p) is None]
             if dead:
-                raise SandboxError(
-                    f"{dead[0]} exited during start-up. Last lines of its log "
-                    f"({processes.log_file(self.root, dead[0])}):\n{processes.log_tail(self.root, dead[0])}"
-                )
+                raise SandboxError(self._failure(dead[0], "exited during start-up"))
             if ready():
                 self.say(f"{what} ready")
                 return
             time.sleep(0.5)
-        part = parts[0]
-        raise SandboxError(
-            f"{part} did not answer within {READY_TIMEOUT_S:.0f}s. Last lines of its log "
-            f"({processes.log_file(self.root, part)}):\n{processes.log_tail(self.root, part)}"
-        )
+        raise SandboxError(self._failure(parts[0], f"did not answer within {READY_TIMEOUT_S:.0f}s"))
+
+    def _failure(self, part: str, what: str) -> str:
+        log = processes.log_file(self.root, part)
+        return f"{part} {what}. Last lines of {log}:\n{processes.log_tail(self.root, part)}"
 
     # ---- down ----------------------------------------------------------------------
     def down(self, purge: bool = False) -> list[str]:
