@@ -59,19 +59,16 @@ def start_java(
     java: str = "java",
     env: dict[str, str] | None = None,
 ) -> int:
+    heap = [f"-Xms{min(heap_mb, 256)}m", f"-Xmx{heap_mb}m", "-XX:+UseG1GC"]
+    cmd = [java, marker(root, part), *heap, "-XX:MaxGCPauseMillis=20", "-Djava.awt.headless=true"]
+    return start(root, part, [*cmd, *args], env)
+
+
+def start(root: Path, part: str, cmd: list[str], env: dict[str, str] | None = None) -> int:
+    """Start `cmd` (which must carry `marker(root, part)`) in its own session, logging to a file."""
     log = log_file(root, part)
     log.parent.mkdir(parents=True, exist_ok=True)
     pid_file(root, part).parent.mkdir(parents=True, exist_ok=True)
-    cmd = [
-        java,
-        marker(root, part),
-        f"-Xms{min(heap_mb, 256)}m",
-        f"-Xmx{heap_mb}m",
-        "-XX:+UseG1GC",
-        "-XX:MaxGCPauseMillis=20",
-        "-Djava.awt.headless=true",
-        *args,
-    ]
     with open(log, "ab") as out:
         proc = subprocess.Popen(
             cmd,

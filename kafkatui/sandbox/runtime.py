@@ -279,3 +279,25 @@ def _quiet_logger() -> Any:
     logger.addHandler(logging.NullHandler())
     logger.propagate = False
     return logger
+
+
+def start_traffic(root: Path | None = None) -> bool:
+    """Start the demo traffic process unless it runs. True if it was started now."""
+    import sys
+
+    root = root or state_dir()
+    if processes.running_pid(root, TRAFFIC_PART) is not None:
+        return False
+    cmd = [
+        sys.executable,
+        "-m",
+        "kafkatui.sandbox.traffic",
+        str(root),
+        processes.marker(root, TRAFFIC_PART),
+    ]
+    processes.start(root, TRAFFIC_PART, cmd)
+    return True
+
+
+def stop_traffic(root: Path | None = None) -> None:
+    processes.stop(root or state_dir(), TRAFFIC_PART, grace_s=10)

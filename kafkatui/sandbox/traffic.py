@@ -1,0 +1,95 @@
+"""Live demo traffic: clickstream events, and an `analytics` member that falls behind.
+
+Run by `kafkatui demo` as a background process (`python -m kafkatui.sandbox.traffic
+STATE_DIR MARKER`) and stopped by `sandbox down` or when the demo exits. Half of the
+events are appended to the file that `clickstream-file-source` reads, half are produced
+directly; the analytics member consumes more slowly than events arrive, so its lag grows.
+"""
+
+from __future__ import annotations
+
+import random
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+from types import FrameType
+
+from confluent_kafka import Consumer, Producer
+
+from kafkatui.sandbox.layout import SandboxLayout
+
+EVENTS_PER_S = 120
+ANALYTICS_PER_S = 40
+
+
+def main(state_dir: str) -> int:
+    layout = SandboxLayout.load(Path(state_dir))
+    if layout is None:
+        print("traffic: no sandbox state", file=sys.stderr)
+        return 1
+    stop = threading.Event()
+
+    def on_signal(_sig: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    member = threading.Thread(target=_analytics_member, args=(layout, stop), daemon=True)
+    member.start()
+    _produce_events(layout, stop)
+    member.join(timeout=10)
+    return 0
+
+
+def _produce_events(layout: SandboxLayout, stop: threading.Event) -> None:
+    from kafkatui.sandbox.seed import clickstream_event
+
+    producer = Producer({"bootstrap.servers": layout.bootstrap_servers, "linger.ms": 50})
+    source_file = layout.path("connect", "clickstream.log")
+    source_file.parent.mkdir(parents=True, exist_ok=True)
+    rng = random.Random()
+    seq = 0
+    tick = 0.25
+    with open(source_file, "a", encoding="utf-8") as lines:
+        while not stop.is_set():
+            began = time.monotonic()
+            for _ in range(int(EVENTS_PER_S * tick)):
+                key, value, _ = clickstream_event(rng, seq)
+                seq += 1
+                if seq % 2 and value is not None:
+                    lines.write(value.decode() + "\n")
+                    continue
+                try:
+                    producer.produce("clickstream", key=key, value=value)
+                except BufferError:
+                    producer.poll(0.5)
+            lines.flush()
+            producer.poll(0)
+            stop.wait(max(0.0, tick - (time.monotonic() - began)))
+    producer.flush(5)
+
+
+def _analytics_member(layout: SandboxLayout, stop: threading.Event) -> None:
+    consumer = Consumer(
+        {
+            "bootstrap.servers": layout.bootstrap_servers,
+            "group.id": "analytics",
+            "client.id": "analytics-worker-1",
+            "auto.offset.reset": "earliest",
+            "enable.auto.commit": True,
+            "auto.commit.interval.ms": 1000,
+        }
+    )
+    consumer.subscribe(["clickstream"])
+    try:
+        while not stop.is_set():
+            consumer.consume(num_messages=ANALYTICS_PER_S // 4, timeout=0.25)
+            stop.wait(0.25)
+    finally:
+        consumer.close()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1]))  # argv[2] is the process marker, unused here
