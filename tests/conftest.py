@@ -1,6 +1,7 @@
 """Shared fixtures. Integration tests run against the real sandbox (Kafka, Connect, registry).
 
-The session fixture starts the sandbox and tears down what it started. Set
+The session fixture starts a sandbox of its own, in a temporary state directory (so a
+demo sandbox of the user's is never touched), and stops and removes it at the end. Set
 KAFKATUI_TEST_SANDBOX=reuse to use one that is already running (`kafkatui sandbox up`)
 for fast local loops; it is then left running.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,8 +26,11 @@ def sandbox() -> Iterator[dict]:
     """The running sandbox's `status --json` document."""
     from kafkatui.sandbox.runtime import Sandbox
 
-    box = Sandbox()
     reuse = os.environ.get("KAFKATUI_TEST_SANDBOX") == "reuse"
+    if not reuse and "KAFKATUI_SANDBOX_DIR" not in os.environ:
+        # Exported, so CLI subprocesses (`--profile sandbox`) find the same sandbox.
+        os.environ["KAFKATUI_SANDBOX_DIR"] = tempfile.mkdtemp(prefix="kafkatui-test-sandbox-")
+    box = Sandbox()
     status = box.status()
     started = False
     if status is None or not status.running:
@@ -35,7 +40,7 @@ def sandbox() -> Iterator[dict]:
         started = True
     yield status.to_json()
     if started:
-        box.down()
+        box.down(purge=not reuse)
 
 
 @pytest.fixture(scope="session")
