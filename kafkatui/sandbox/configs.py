@@ -114,6 +114,9 @@ def registry_system_properties(layout: SandboxLayout) -> list[str]:
     return [
         "-Dquarkus.http.host=127.0.0.1",
         f"-Dquarkus.http.port={layout.registry_port}",
+        # The management interface defaults to *:9000; keep it private and per sandbox.
+        "-Dquarkus.management.host=127.0.0.1",
+        f"-Dquarkus.management.port={layout.registry_management_port or layout.registry_port + 1}",
         f"-Dapicurio.datasource.url=jdbc:h2:file:{db};DB_CLOSE_ON_EXIT=FALSE",
         "-Dapicurio.rest.deletion.artifact.enabled=true",
         "-Dapicurio.rest.deletion.artifact-version.enabled=true",

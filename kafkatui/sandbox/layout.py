@@ -58,6 +58,7 @@ class SandboxLayout:
     connect_port: int
     registry_port: int
     secure: bool = False
+    registry_management_port: int = 0  # Quarkus' management interface (health, metrics)
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -108,4 +109,4 @@ class SandboxLayout:
             )
             for i in range(brokers)
         ]
-        return cls(root, cluster_id, ports, free_port(), free_port(), secure)
+        return cls(root, cluster_id, ports, free_port(), free_port(), secure, free_port())
