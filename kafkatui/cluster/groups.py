@@ -1,0 +1,331 @@
+"""Consumer groups: listing, lag (concurrent for many groups) with history, resets, deletes."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from confluent_kafka import ConsumerGroupTopicPartitions
+from confluent_kafka import TopicPartition as KafkaTopicPartition
+from confluent_kafka.admin import OffsetSpec
+
+from kafkatui.cluster.errors import KafkaTuiError, NotFound, Refused, RemoteError
+from kafkatui.cluster.guard import Guard, changes
+from kafkatui.cluster.kafka_admin import KafkaAdmin
+from kafkatui.cluster.lag import LagHistory, trend_of
+from kafkatui.cluster.models import (
+    GroupLag,
+    GroupMember,
+    GroupSummary,
+    LagSample,
+    LagTrend,
+    PartitionLag,
+    ResetMode,
+    ResetPlan,
+    ResetResult,
+    ResetSpec,
+    TopicPartition,
+)
+from kafkatui.cluster.resets import (
+    PartitionOffsets,
+    check_spec,
+    parse_datetime,
+    plan_rows,
+    select_partitions,
+)
+
+#: Changing methods return {"before": ..., "after": ...} for the audit log (see guard.changes);
+#: typed Any so they still match the Protocols, which promise callers nothing.
+TP = tuple[str, int]
+Offsets = dict[TP, int | None]
+
+
+def _name(enum_value: Any) -> str:
+    return getattr(enum_value, "name", None) or "UNKNOWN"
+
+
+def _member(raw: Any) -> GroupMember:
+    assigned = raw.assignment.topic_partitions if raw.assignment is not None else []
+    return GroupMember(
+        member_id=raw.member_id,
+        client_id=raw.client_id,
+        host=raw.host,
+        assignment=tuple(TopicPartition(tp.topic, tp.partition) for tp in assigned),
+    )
+
+
+def _summary(desc: Any) -> GroupSummary:
+    return GroupSummary(
+        group_id=desc.group_id,
+        state=_name(desc.state),
+        type=_name(getattr(desc, "type", None)),
+        members=tuple(_member(m) for m in desc.members),
+    )
+
+
+def _offsets_of(result: Any) -> Offsets:
+    """Committed offsets from a ConsumerGroupTopicPartitions; negative means none."""
+    return {
+        (tp.topic, tp.partition): tp.offset if tp.offset >= 0 else None
+        for tp in result.topic_partitions or []
+    }
+
+
+class Groups:
+    def __init__(self, admin: KafkaAdmin, guard: Guard) -> None:
+        self.admin = admin
+        self.guard = guard
+        self.history = LagHistory()
+
+    # ---- reading -----------------------------------------------------------------------
+    def list(self) -> list[GroupSummary]:
+        """Every group, described in one batched request (lag is filled by `lag`)."""
+        future = self.admin.call(
+            "listing consumer groups",
+            lambda: self.admin.client.list_consumer_groups(
+                request_timeout=self.admin.request_timeout
+            ),
+        )
+        listing = self.admin.wait(future, "listing consumer groups")
+        by_id = {g.group_id: g for g in listing.valid}
+        described = self._describe(sorted(by_id))
+        return [
+            described.get(gid) or GroupSummary(gid, _name(g.state), _name(getattr(g, "type", None)))
+            for gid, g in sorted(by_id.items())
+        ]
+
+    def _describe_futures(self, group_ids: Sequence[str]) -> dict[str, Any]:
+        if not group_ids:
+            return {}
+        return self.admin.call(
+            "describing consumer groups",
+            lambda: self.admin.client.describe_consumer_groups(
+                list(group_ids), request_timeout=self.admin.request_timeout
+            ),
+        )
+
+    def _describe(self, group_ids: Sequence[str]) -> dict[str, GroupSummary]:
+        futures = self._describe_futures(group_ids)
+        results, _ = self.admin.wait_all(futures, "describing consumer groups")
+        return {gid: _summary(desc) for gid, desc in results.items()}
+
+    def _describe_one(self, group_id: str) -> GroupSummary:
+        futures = self._describe_futures([group_id])
+        results, errors = self.admin.wait_all(futures, f"describing group {group_id!r}")
+        if group_id in errors:
+            raise errors[group_id]
+        return _summary(results[group_id])
+
+    def _offset_futures(
+        self, group_id: str, partitions: Iterable[TP] | None = None
+    ) -> dict[str, Any]:
+        wanted = None if partitions is None else [KafkaTopicPartition(t, p) for t, p in partitions]
+        request = [ConsumerGroupTopicPartitions(group_id, wanted)]
+        return self.admin.call(
+            f"reading offsets of group {group_id!r}",
+            lambda: self.admin.client.list_consumer_group_offsets(
+                request, request_timeout=self.admin.request_timeout
+            ),
+        )
+
+    def committed(self, group_id: str, partitions: Iterable[TP] | None = None) -> Offsets:
+        """Committed offsets of one group (all its partitions, or just `partitions`)."""
+        what = f"reading offsets of group {group_id!r}"
+        results, errors = self.admin.wait_all(self._offset_futures(group_id, partitions), what)
+        if group_id in errors:
+            raise errors[group_id]
+        return _offsets_of(results[group_id])
+
+    def lag(self, group_ids: Sequence[str]) -> dict[str, GroupLag]:
+        """Lag of many groups: descriptions and one offset request per group all in flight
+        at once, then one ListOffsets for every partition involved. Records a sample each."""
+        ids = list(dict.fromkeys(group_ids))
+        if not ids:
+            return {}
+        describe = self._describe_futures(ids)
+        offsets: dict[str, Any] = {}
+        for gid in ids:  # the API takes one group per request; they run concurrently
+            offsets.update(self._offset_futures(gid))
+        described, _ = self.admin.wait_all(describe, "describing consumer groups")
+        fetched, errors = self.admin.wait_all(offsets, "reading committed offsets")
+        if errors and not fetched:
+            raise next(iter(errors.values()))  # nothing to show: say why
+        summaries = {gid: _summary(d) for gid, d in described.items()}
+        committed = {gid: _offsets_of(r) for gid, r in fetched.items()}
+        owners = {gid: self._owners(s) for gid, s in summaries.items()}
+        partitions = {
+            gid: set(committed.get(gid, {})) | set(owners.get(gid, {}))
+            for gid in ids
+            if gid not in errors
+        }
+        ends = self.admin.offsets(
+            {tp: OffsetSpec.latest() for tps in partitions.values() for tp in tps},
+            "reading end offsets",
+        )
+        now = time.time()
+        result: dict[str, GroupLag] = {}
+        for gid, tps in partitions.items():
+            rows = tuple(
+                self._row(tp, committed.get(gid, {}).get(tp), ends, owners.get(gid, {}))
+                for tp in sorted(tps)
+            )
+            summary = summaries.get(gid)
+            group_lag = GroupLag(
+                group_id=gid,
+                state=summary.state if summary else "UNKNOWN",
+                members=len(summary.members) if summary else 0,
+                partitions=rows,
+            )
+            self.history.record(gid, LagSample(at=now, lag=group_lag.total))
+            result[gid] = group_lag
+        return result
+
+    @staticmethod
+    def _owners(summary: GroupSummary) -> dict[TP, str]:
+        return {
+            (tp.topic, tp.partition): m.client_id for m in summary.members for tp in m.assignment
+        }
+
+    @staticmethod
+    def _row(
+        tp: TP, committed: int | None, ends: dict[TP, Any], owners: dict[TP, str]
+    ) -> PartitionLag:
+        """end is -1 when the end offset could not be read (for example a deleted topic)."""
+        end = ends[tp].offset if tp in ends else -1
+        lag = max(0, end - committed) if committed is not None and end >= 0 else None
+        return PartitionLag(
+            topic=tp[0],
+            partition=tp[1],
+            committed=committed,
+            end=end,
+            lag=lag,
+            member=owners.get(tp),
+        )
+
+    def trend(self, group_id: str) -> LagTrend:
+        return trend_of(self.history.samples(group_id))
+
+    # ---- offset resets -----------------------------------------------------------------
+    def plan_reset(
+        self, group_id: str, topic: str, partitions: Sequence[int] | None, spec: ResetSpec
+    ) -> ResetPlan:
+        """A dry-run: current, new and lag change per partition. Changes nothing."""
+        check_spec(spec)
+        meta = self.admin.metadata()
+        if topic not in meta.topics:
+            raise NotFound(f"topic {topic!r} does not exist")
+        chosen = select_partitions(topic, list(meta.topics[topic].partitions), partitions)
+        tps = [(topic, p) for p in chosen]
+        current = self.committed(group_id, tps)
+        marks = self.admin.watermarks(tps)
+        missing = [f"{t}-{p}" for t, p in tps if (t, p) not in marks]
+        if missing:
+            raise RemoteError(f"could not read the offsets of {', '.join(missing)}")
+        by_time: dict[TP, int | None] = {}
+        if spec.mode is ResetMode.DATETIME:
+            at_ms = parse_datetime(str(spec.value))
+            found = self.admin.offsets(
+                {tp: OffsetSpec.for_timestamp(at_ms) for tp in tps}, "finding offsets for a time"
+            )
+            by_time = {tp: info.offset for tp, info in found.items()}
+        rows = [
+            PartitionOffsets(t, p, current.get((t, p)), marks[(t, p)][0], marks[(t, p)][1])
+            for t, p in tps
+        ]
+        return plan_rows(group_id, spec, rows, by_time, now_ms=int(time.time() * 1000))
+
+    def _refuse_if_active(self, group_id: str, action: str) -> GroupSummary:
+        summary = self._describe_one(group_id)
+        if summary.members:
+            clients = ", ".join(sorted({m.client_id for m in summary.members}))
+            raise Refused(
+                f"group {group_id!r} has {len(summary.members)} active member(s) ({clients}); "
+                f"stop its consumers before {action}"
+            )
+        return summary
+
+    def _commit(self, group_id: str, offsets: dict[TP, int], what: str) -> None:
+        request = [
+            ConsumerGroupTopicPartitions(
+                group_id, [KafkaTopicPartition(t, p, o) for (t, p), o in sorted(offsets.items())]
+            )
+        ]
+        futures = self.admin.call(
+            what,
+            lambda: self.admin.client.alter_consumer_group_offsets(
+                request, request_timeout=self.admin.request_timeout
+            ),
+        )
+        results, errors = self.admin.wait_all(futures, what)
+        if group_id in errors:
+            raise errors[group_id]
+        failed = [tp for tp in results[group_id].topic_partitions or [] if tp.error is not None]
+        if failed:
+            raise self.admin.error(
+                failed[0].error, f"{what} ({failed[0].topic}-{failed[0].partition})"
+            )
+
+    @changes("group.reset_offsets", target=lambda plan: plan.group_id)
+    def execute_reset(self, plan: ResetPlan) -> ResetResult:
+        """Apply a plan, then read the offsets back and report any that differ."""
+        self._refuse_if_active(plan.group_id, "resetting offsets")
+        wanted = {(r.topic, r.partition): r.new for r in plan.rows}
+        self._commit(plan.group_id, wanted, f"resetting offsets of group {plan.group_id!r}")
+        read_back = self.committed(plan.group_id, wanted)
+        mismatches = tuple(
+            (TopicPartition(t, p), read_back.get((t, p)), new)
+            for (t, p), new in sorted(wanted.items())
+            if read_back.get((t, p)) != new
+        )
+        return ResetResult(plan=plan, applied=True, mismatches=mismatches)
+
+    # ---- deleting ----------------------------------------------------------------------
+    @changes("group.delete")
+    def delete(self, group_id: str) -> Any:
+        """Delete a group. Its committed offsets go to the audit log as `before`."""
+        before = self.committed(group_id)
+        self._delete_group(group_id)
+        self.history.forget(group_id)
+        return {"before": {f"{t}-{p}": o for (t, p), o in sorted(before.items())}, "after": None}
+
+    def _delete_group(self, group_id: str) -> None:
+        what = f"deleting group {group_id!r}"
+        futures = self.admin.call(
+            what,
+            lambda: self.admin.client.delete_consumer_groups(
+                [group_id], request_timeout=self.admin.request_timeout
+            ),
+        )
+        _, errors = self.admin.wait_all(futures, what)
+        if group_id in errors:
+            raise errors[group_id]
+
+    @changes("group.delete_offsets")
+    def delete_offsets(self, group_id: str, partitions: Sequence[TopicPartition]) -> Any:
+        """Remove the committed offsets of some partitions from an empty group.
+
+        confluent-kafka binds no OffsetDelete request, so this deletes the group and
+        commits back the offsets of every other partition. That is only safe while the
+        group has no members, which is checked first (Kafka's own OffsetDelete refuses
+        a group that is consuming the topic, too). The full `before` is in the audit log.
+        """
+        self._refuse_if_active(group_id, "deleting offsets")
+        before = self.committed(group_id)
+        drop = {(tp.topic, tp.partition) for tp in partitions}
+        unknown = sorted(drop - set(before))
+        if unknown:
+            names = ", ".join(f"{t}-{p}" for t, p in unknown)
+            raise NotFound(f"group {group_id!r} has no committed offset on {names}")
+        keep = {tp: o for tp, o in before.items() if tp not in drop and o is not None}
+        self._delete_group(group_id)
+        if keep:
+            try:
+                self._commit(group_id, keep, f"restoring the other offsets of {group_id!r}")
+            except KafkaTuiError as exc:
+                kept = ", ".join(f"{t}-{p}={o}" for (t, p), o in sorted(keep.items()))
+                raise RemoteError(f"{exc}; offsets to restore by hand: {kept}") from exc
+        return {
+            "before": {f"{t}-{p}": o for (t, p), o in sorted(before.items())},
+            "after": {f"{t}-{p}": o for (t, p), o in sorted(keep.items())},
+        }

@@ -1,0 +1,377 @@
+"""One connection to a Kafka cluster: the AdminClient, a lazy Producer, and error translation.
+
+Everything the brokers/topics/groups/acls/health modules do goes through here, so
+that timeouts and the mapping of librdkafka errors to kafkatui errors live in one place.
+
+Why the error callback matters: librdkafka retries an unreachable or rejecting cluster
+forever and only reports *why* through `error_cb` (served by `poll`). A request then just
+times out. We remember the last connection-level error (`_CONNECTION_ERRORS`) and use it
+to turn a bare timeout into ConnectionFailed / AuthenticationFailed / TlsError with the
+real reason. The mapping itself is `translate()` below.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
+
+from confluent_kafka import KafkaError, KafkaException, Producer
+from confluent_kafka import TopicPartition as KafkaTopicPartition
+from confluent_kafka.admin import (
+    AdminClient,
+    ClusterMetadata,
+    ConfigResource,
+    ConfigSource,
+    ListOffsetsResultInfo,
+    OffsetSpec,
+    ResourceType,
+)
+
+from kafkatui.cluster.errors import (
+    AuthenticationFailed,
+    ConnectionFailed,
+    InvalidInput,
+    KafkaTuiError,
+    NotFound,
+    Refused,
+    RemoteError,
+    TimedOut,
+    TlsError,
+)
+from kafkatui.cluster.guard import is_secret_name
+from kafkatui.cluster.models import ConfigEntry
+from kafkatui.cluster.settings import ConnectionSettings
+
+T = TypeVar("T")
+
+#: librdkafka logs go here (never straight to stderr, which would tear a TUI apart).
+LOG = logging.getLogger("kafkatui.librdkafka")
+LOG.addHandler(logging.NullHandler())
+
+# ---- error translation: the one place to look ------------------------------------------
+_AUTH_CODES = {KafkaError._AUTHENTICATION, KafkaError.SASL_AUTHENTICATION_FAILED}
+_TLS_CODES = {KafkaError._SSL}
+_UNREACHABLE_CODES = {KafkaError._TRANSPORT, KafkaError._ALL_BROKERS_DOWN, KafkaError._RESOLVE}
+_TIMEOUT_CODES = {KafkaError._TIMED_OUT, KafkaError.REQUEST_TIMED_OUT, KafkaError._MSG_TIMED_OUT}
+#: errors reported through error_cb that explain why requests hang
+_CONNECTION_ERRORS = _AUTH_CODES | _TLS_CODES | _UNREACHABLE_CODES
+_NOT_FOUND_CODES = {
+    KafkaError.UNKNOWN_TOPIC_OR_PART,
+    KafkaError._UNKNOWN_TOPIC,
+    KafkaError._UNKNOWN_PARTITION,
+    KafkaError.GROUP_ID_NOT_FOUND,
+    KafkaError.UNKNOWN_TOPIC_ID,
+    KafkaError.RESOURCE_NOT_FOUND,
+}
+_INVALID_CODES = {
+    KafkaError.TOPIC_ALREADY_EXISTS,
+    KafkaError.INVALID_PARTITIONS,
+    KafkaError.INVALID_REPLICATION_FACTOR,
+    KafkaError.INVALID_REPLICA_ASSIGNMENT,
+    KafkaError.INVALID_CONFIG,
+    KafkaError.TOPIC_EXCEPTION,
+    KafkaError.POLICY_VIOLATION,
+    KafkaError.INVALID_REQUEST,
+    KafkaError.INVALID_GROUP_ID,
+    KafkaError._INVALID_ARG,
+}
+#: the broker refuses because the group is in use
+_REFUSED_CODES = {
+    KafkaError.NON_EMPTY_GROUP,
+    KafkaError.UNKNOWN_MEMBER_ID,
+    KafkaError.GROUP_SUBSCRIBED_TO_TOPIC,
+    KafkaError.REBALANCE_IN_PROGRESS,
+}
+_AUTHORIZATION_CODES = {
+    KafkaError.TOPIC_AUTHORIZATION_FAILED,
+    KafkaError.GROUP_AUTHORIZATION_FAILED,
+    KafkaError.CLUSTER_AUTHORIZATION_FAILED,
+    KafkaError.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
+}
+
+
+#: ListOffsets answers while a partition's leader is being elected or moved
+_LEADER_MOVING_CODES = {
+    KafkaError.NOT_LEADER_FOR_PARTITION,
+    KafkaError.LEADER_NOT_AVAILABLE,
+    KafkaError._UNKNOWN_PARTITION,
+}
+_OFFSET_ATTEMPTS = 3
+
+
+def _is_tls_text(text: str) -> bool:
+    lowered = text.lower()
+    return "ssl" in lowered or "certificate" in lowered or "handshake" in lowered
+
+
+def translate(
+    err: KafkaError,
+    what: str,
+    bootstrap: str,
+    connection_error: KafkaError | None = None,
+    scrub: Callable[[str], str] = lambda s: s,
+) -> KafkaTuiError:
+    """Map a librdkafka error to the kafkatui error an operator can act on.
+
+    `connection_error` is the last error librdkafka reported through error_cb; it explains
+    a timeout or transport failure (wrong password, bad certificate, nobody listening).
+    """
+    code = err.code()
+    reason = scrub(err.str())
+    if code in _TIMEOUT_CODES | _UNREACHABLE_CODES and connection_error is not None:
+        code, reason = connection_error.code(), scrub(connection_error.str())
+    if code in _AUTH_CODES:
+        return AuthenticationFailed(f"authentication failed at {bootstrap}: {reason}")
+    if code in _TLS_CODES or (code == KafkaError._TRANSPORT and _is_tls_text(reason)):
+        return TlsError(f"TLS handshake with {bootstrap} failed: {reason}")
+    if code in _UNREACHABLE_CODES:
+        return ConnectionFailed(f"cannot connect to Kafka at {bootstrap}: {reason}")
+    if code in _TIMEOUT_CODES:
+        return TimedOut(f"{what}: Kafka at {bootstrap} did not answer in time ({reason})")
+    if code in _NOT_FOUND_CODES:
+        return NotFound(f"{what}: {reason}")
+    if code in _INVALID_CODES:
+        return InvalidInput(f"{what}: {reason}")
+    if code in _REFUSED_CODES:
+        return Refused(f"{what}: {reason}")
+    if code in _AUTHORIZATION_CODES:
+        return RemoteError(f"{what}: not authorized ({reason})")
+    if code == KafkaError.SECURITY_DISABLED:
+        return RemoteError("ACLs are not enabled on this cluster (no authorizer)")
+    return RemoteError(f"{what}: {reason}")
+
+
+def kafka_error_of(exc: BaseException | KafkaError) -> KafkaError | None:
+    """The KafkaError inside a KafkaException (or None for other exceptions)."""
+    if isinstance(exc, KafkaException) and exc.args and isinstance(exc.args[0], KafkaError):
+        return exc.args[0]
+    if isinstance(exc, KafkaError):
+        return exc
+    return None
+
+
+def _source_name(source: Any) -> str:
+    """DescribeConfigs hands the source over as a bare int; name it as Kafka does."""
+    if isinstance(source, ConfigSource):
+        return source.name
+    try:
+        return ConfigSource(int(source)).name
+    except (TypeError, ValueError):
+        return str(source)
+
+
+def config_entry(raw: Any) -> ConfigEntry:
+    """Our ConfigEntry from confluent-kafka's; sensitive values are dropped, never shown."""
+    sensitive = bool(raw.is_sensitive) or is_secret_name(raw.name)
+    source = _source_name(raw.source)
+    return ConfigEntry(
+        name=raw.name,
+        value=None if sensitive else raw.value,
+        is_default=bool(raw.is_default),
+        is_sensitive=sensitive,
+        is_read_only=bool(raw.is_read_only),
+        source=source,
+    )
+
+
+class KafkaAdmin:
+    """Owns one AdminClient (and lazily one Producer) for one set of connection settings."""
+
+    def __init__(self, settings: ConnectionSettings) -> None:
+        self.settings = settings
+        self.timeout_s = settings.timeout_s
+        self._lock = threading.Lock()
+        self._connection_error: KafkaError | None = None
+        self._producer: Producer | None = None
+        self._secrets = [v for k, v in settings.kafka.items() if is_secret_name(k) and v]
+        self._admin = AdminClient(self._conf())
+
+    # ---- configuration -----------------------------------------------------------------
+    def _conf(self, **extra: str | int | float | bool) -> dict[str, Any]:
+        conf: dict[str, Any] = dict(self.settings.librdkafka(**extra))
+        conf.setdefault("allow.auto.create.topics", False)  # a look-up must never create
+        conf["error_cb"] = self._on_error
+        conf["logger"] = LOG
+        return conf
+
+    def _on_error(self, err: KafkaError) -> None:
+        if err.code() in _CONNECTION_ERRORS:
+            self._connection_error = err
+
+    def _scrub(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, "******")
+        return text
+
+    # ---- calling and waiting -----------------------------------------------------------
+    @property
+    def request_timeout(self) -> float:
+        """Passed to every admin request; futures are awaited a little longer."""
+        return self.timeout_s
+
+    @property
+    def _wait_s(self) -> float:
+        return self.timeout_s + 5.0
+
+    def error(self, exc: BaseException | KafkaError, what: str) -> KafkaTuiError:
+        """Translate any exception from confluent-kafka into a kafkatui error."""
+        if isinstance(exc, KafkaTuiError):
+            return exc
+        self._admin.poll(0)  # serve error_cb so the real reason is known
+        err = kafka_error_of(exc)
+        if err is None:
+            if isinstance(exc, concurrent.futures.TimeoutError | TimeoutError):
+                err = KafkaError(KafkaError._TIMED_OUT, "no answer")
+            elif isinstance(exc, ValueError | TypeError):
+                return InvalidInput(f"{what}: {self._scrub(str(exc))}")
+            else:
+                return RemoteError(f"{what}: {self._scrub(str(exc))}")
+        return translate(
+            err, what, self.settings.bootstrap_servers, self._connection_error, self._scrub
+        )
+
+    def _succeeded(self) -> None:
+        self._connection_error = None
+        self._admin.poll(0)
+
+    def call(self, what: str, fn: Callable[[], T]) -> T:
+        """Run a blocking call, translating its errors."""
+        try:
+            result = fn()
+        except Exception as exc:
+            raise self.error(exc, what) from exc
+        self._succeeded()
+        return result
+
+    def wait(self, future: concurrent.futures.Future[T], what: str) -> T:
+        """Wait for one future with a timeout, translating its error."""
+        return self.call(what, lambda: future.result(timeout=self._wait_s))
+
+    def _collect(
+        self, futures: Mapping[Any, concurrent.futures.Future[Any]]
+    ) -> tuple[dict[Any, Any], dict[Any, BaseException]]:
+        """Wait for many futures at once: results and raw exceptions by key."""
+        _, pending = concurrent.futures.wait(list(futures.values()), timeout=self._wait_s)
+        results: dict[Any, Any] = {}
+        failures: dict[Any, BaseException] = {}
+        for key, fut in futures.items():
+            exc = TimeoutError() if fut in pending else fut.exception()
+            if exc is None:
+                results[key] = fut.result()
+            else:
+                failures[key] = exc
+        return results, failures
+
+    def wait_all(
+        self, futures: Mapping[Any, concurrent.futures.Future[Any]], what: str
+    ) -> tuple[dict[Any, Any], dict[Any, KafkaTuiError]]:
+        """Wait for many futures at once: (results by key, translated errors by key).
+
+        A connection-level failure (nothing answered at all) raises instead of being
+        reported per key, so callers never show a screen full of identical errors.
+        """
+        results, failures = self._collect(futures)
+        errors = {key: self.error(exc, what) for key, exc in failures.items()}
+        if futures and not results:
+            first = next(iter(errors.values()))
+            if isinstance(first, ConnectionFailed):
+                raise first
+        if results:
+            self._succeeded()
+        return results, errors
+
+    # ---- shared look-ups ---------------------------------------------------------------
+    def metadata(self) -> ClusterMetadata:
+        """Metadata for every topic in one request."""
+        return self.call(
+            "reading cluster metadata", lambda: self._admin.list_topics(timeout=self.timeout_s)
+        )
+
+    def offsets(
+        self, specs: Mapping[tuple[str, int], OffsetSpec], what: str = "reading offsets"
+    ) -> dict[tuple[str, int], ListOffsetsResultInfo]:
+        """One batched ListOffsets request for many partitions; failed partitions are left out.
+
+        Partitions whose leader is moving (new topic, broker restart) are asked again a
+        couple of times, briefly, instead of showing up blank.
+        """
+        found: dict[tuple[str, int], ListOffsetsResultInfo] = {}
+        todo = dict(specs)
+        for attempt in range(_OFFSET_ATTEMPTS):
+            if not todo:
+                break
+            if attempt:
+                time.sleep(0.25 * attempt)
+            request = {KafkaTopicPartition(t, p): spec for (t, p), spec in todo.items()}
+            futures = self.call(
+                what,
+                lambda request=request: self._admin.list_offsets(  # type: ignore[misc]
+                    request, request_timeout=self.request_timeout
+                ),
+            )
+            results, failures = self._collect(futures)
+            if failures and not results:
+                first = self.error(next(iter(failures.values())), what)
+                if isinstance(first, ConnectionFailed):
+                    raise first
+            found.update({(tp.topic, tp.partition): info for tp, info in results.items()})
+            todo = {
+                (tp.topic, tp.partition): todo[(tp.topic, tp.partition)]
+                for tp, exc in failures.items()
+                if (err := kafka_error_of(exc)) is not None and err.code() in _LEADER_MOVING_CODES
+            }
+        if found:
+            self._succeeded()
+        return found
+
+    def watermarks(
+        self, partitions: Iterable[tuple[str, int]]
+    ) -> dict[tuple[str, int], tuple[int, int]]:
+        """(low, high) per partition from two batched ListOffsets requests."""
+        wanted = list(partitions)
+        low = self.offsets({tp: OffsetSpec.earliest() for tp in wanted}, "reading low watermarks")
+        high = self.offsets({tp: OffsetSpec.latest() for tp in wanted}, "reading high watermarks")
+        return {tp: (low[tp].offset, high[tp].offset) for tp in wanted if tp in low and tp in high}
+
+    def configs(
+        self, restype: ResourceType, names: Iterable[str], what: str
+    ) -> tuple[dict[str, dict[str, ConfigEntry]], dict[str, KafkaTuiError]]:
+        """Batched DescribeConfigs: {resource name: {config name: entry}} plus errors."""
+        resources = [ConfigResource(restype, name) for name in names]
+        if not resources:
+            return {}, {}
+        futures = self.call(
+            what,
+            lambda: self._admin.describe_configs(resources, request_timeout=self.request_timeout),
+        )
+        results, errors = self.wait_all(futures, what)
+        configs = {
+            res.name: {name: config_entry(raw) for name, raw in entries.items()}
+            for res, entries in results.items()
+        }
+        return configs, {res.name: err for res, err in errors.items()}
+
+    @property
+    def client(self) -> AdminClient:
+        return self._admin
+
+    @property
+    def producer(self) -> Producer:
+        """Created on first use: most sessions never produce."""
+        with self._lock:
+            if self._producer is None:
+                self._producer = Producer(
+                    self._conf(**{"message.timeout.ms": int(self.timeout_s * 1000)})
+                )
+            return self._producer
+
+    def close(self) -> None:
+        with self._lock:
+            if self._producer is not None:
+                self._producer.flush(min(self.timeout_s, 5.0))
+                self._producer = None
+        self._admin.poll(0)
