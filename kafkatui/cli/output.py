@@ -1,0 +1,305 @@
+"""How the headless commands print: the SPEC §2.2 JSONL record, text lines, tables, JSON.
+
+`RecordFormatter` turns consumed messages into output lines. It is the hot path of
+`kafkatui tail`, so it builds each JSON line from pre-encoded pieces instead of a dict
+per record, caches the timestamp text per second and decoded keys (keys repeat), and
+skips the decoder entirely for `--value-format hex`. The generic path and the fast
+paths produce identical lines (a unit test holds them to that).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from collections.abc import Iterable, Sequence
+from typing import IO, Any, Protocol
+
+from kafkatui.cluster.api import RecordDecoder
+from kafkatui.decode.model import Decoded
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str)
+_encode = _ENCODER.encode
+_encode_str = json.encoder.encode_basestring  # what the encoder uses with ensure_ascii=False
+# JSONEncoder.encode builds a C encoder on every call; decoded values are trees (never
+# cyclic), so one C encoder without the cycle check serves every record, twice as fast.
+_make_encoder: Any = getattr(json.encoder, "c_make_encoder", None)
+_encode_tree = (
+    None
+    if _make_encoder is None
+    else _make_encoder(None, str, _encode_str, None, ":", ",", False, False, True)
+)
+_KEY_CACHE_MAX = 4096
+_FORMAT_JSON = {
+    name: f'"{name}"' for name in ("avro", "protobuf", "json-schema", "json", "text", "hex", "null")
+}
+
+
+class MessageLike(Protocol):
+    """What a formatter reads from a record: confluent_kafka.Message has exactly this."""
+
+    def topic(self) -> str | None: ...
+    def partition(self) -> int | None: ...
+    def offset(self) -> int | None: ...
+    def timestamp(self) -> tuple[int, int]: ...
+    def key(self) -> bytes | None: ...
+    def value(self) -> bytes | None: ...
+    def headers(self) -> Any: ...
+
+
+def dumps(value: Any) -> str:
+    """Compact JSON, non-ASCII kept as is."""
+    if type(value) is str:
+        return _encode_str(value)  # the common case, without the encoder's overhead
+    if _encode_tree is not None:
+        try:
+            return "".join(_encode_tree(value, 0))
+        except (RecursionError, ValueError, TypeError):
+            pass  # too deep or odd: the standard encoder says what is wrong
+    return _encode(value)
+
+
+def rfc3339_ms(timestamp_ms: int) -> str:
+    """2026-11-28T07:05:35.123Z"""
+    seconds, millis = divmod(timestamp_ms, 1000)
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + f".{millis:03d}Z"
+
+
+def header_map(headers: Iterable[tuple[str, bytes | None]] | None) -> dict[str, str | None]:
+    """{name: text if valid UTF-8, else base64}; a null header value stays null."""
+    result: dict[str, str | None] = {}
+    for name, raw in headers or ():
+        if raw is None:
+            result[name] = None
+            continue
+        try:
+            result[name] = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            result[name] = base64.b64encode(raw).decode("ascii")
+    return result
+
+
+def decoded_text(decoded: Decoded) -> str:
+    """The text a filter searches and `--format text` shows for one key or value."""
+    if decoded.error is not None:
+        return decoded.hex or ""
+    value = decoded.value
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else dumps(value)
+
+
+def record_document(
+    topic: str,
+    partition: int,
+    offset: int,
+    timestamp_ms: int | None,
+    key: Decoded,
+    value: Decoded,
+    headers: Iterable[tuple[str, bytes | None]] | None,
+) -> dict[str, Any]:
+    """The SPEC §2.2 JSONL object for one record (the reference the fast path matches)."""
+    doc: dict[str, Any] = {
+        "topic": topic,
+        "partition": partition,
+        "offset": offset,
+        "timestamp": None if timestamp_ms is None or timestamp_ms < 0 else rfc3339_ms(timestamp_ms),
+        "key": key.value if key.error is None else None,
+        "value": value.value if value.error is None else None,
+        "headers": header_map(headers),
+        "key_format": key.format,
+        "value_format": value.format,
+        "schema_id": value.schema_id,
+    }
+    for side, decoded in (("key", key), ("value", value)):
+        if decoded.error is not None:
+            doc[f"{side}_error"] = decoded.error
+            doc[f"{side}_hex"] = decoded.hex
+    return doc
+
+
+class _Fields:
+    """One side (key or value) pre-encoded: JSON of the value and of the format, extras."""
+
+    __slots__ = ("decoded", "error_json", "format_json", "schema_id", "value_json")
+
+    def __init__(self, decoded: Decoded, side: str) -> None:
+        self.decoded = decoded
+        self.schema_id = decoded.schema_id
+        self.format_json = _FORMAT_JSON.get(decoded.format) or dumps(decoded.format)
+        if decoded.error is None:
+            self.value_json = dumps(decoded.value)
+            self.error_json = ""
+        else:
+            self.value_json = "null"
+            self.error_json = (
+                f',"{side}_error":{dumps(decoded.error)},"{side}_hex":{dumps(decoded.hex)}'
+            )
+
+    @property
+    def text(self) -> str:
+        return decoded_text(self.decoded)
+
+
+class RecordFormatter:
+    """Formats batches of messages as JSONL (SPEC §2.2) or text lines, with a filter."""
+
+    def __init__(
+        self,
+        decoder: RecordDecoder,
+        *,
+        output: str = "jsonl",
+        key_format: str = "auto",
+        value_format: str = "auto",
+        filter_text: str | None = None,
+    ) -> None:
+        self.decoder = decoder
+        self.output = output
+        self.key_format = key_format
+        self.value_format = value_format
+        self.filter_text = filter_text or None
+        self._key_cache: dict[bytes | None, _Fields] = {}
+        self._second = -1
+        self._second_text = ""
+
+    def format(self, messages: Sequence[MessageLike]) -> list[str]:
+        """Output lines (each ending in a newline) for the messages that pass the filter.
+
+        The messages of one call belong to one topic (as a tail's batches do).
+        """
+        if not messages:
+            return []
+        if self.output == "jsonl" and self.filter_text is None:
+            return self._jsonl_lines(messages)
+        lines: list[str] = []
+        needle = self.filter_text
+        for msg in messages:
+            key = self._key(msg.key())
+            value = self._value(msg.value())
+            if needle is not None and needle not in key.text and needle not in value.text:
+                continue
+            if self.output == "jsonl":
+                lines.append(self._jsonl_line(msg, key, value))
+            else:
+                lines.append(self._text_line(msg, key, value))
+        return lines
+
+    def _jsonl_lines(self, messages: Sequence[MessageLike]) -> list[str]:
+        """The hot path: `_jsonl_line` inlined, with the per-record work cut to the bone."""
+        prefix = f'{{"topic":{dumps(messages[0].topic())},"partition":'
+        hex_values = self.value_format == "hex"
+        key_cache, key_of, value_of, stamp = self._key_cache, self._key, self._value, self._stamp
+        second, second_text = -1, ""
+        lines: list[str] = []
+        append = lines.append
+        for msg in messages:
+            raw_key = msg.key()
+            key = key_cache.get(raw_key) or key_of(raw_key)
+            raw_value = msg.value()
+            if hex_values and raw_value is not None:  # no decoder call, no objects
+                value_json = f'"{raw_value.hex()}"'
+                value_format, schema_id, value_error = '"hex"', "null", ""
+            else:
+                value = value_of(raw_value)
+                value_json, value_format = value.value_json, value.format_json
+                value_error = value.error_json
+                schema_id = "null" if value.schema_id is None else str(value.schema_id)
+            timestamp = msg.timestamp()[1]
+            if timestamp >= 0 and timestamp // 1000 == second:
+                timestamp_json = f'{second_text}{timestamp % 1000:03d}Z"'
+            else:
+                timestamp_json = stamp(timestamp)
+                if timestamp >= 0:
+                    second, second_text = timestamp // 1000, timestamp_json[:-5]
+            headers = msg.headers()
+            append(
+                f'{prefix}{msg.partition()},"offset":{msg.offset()},"timestamp":{timestamp_json},'
+                f'"key":{key.value_json},"value":{value_json},'
+                f'"headers":{dumps(header_map(headers)) if headers else "{}"},'
+                f'"key_format":{key.format_json},"value_format":{value_format},'
+                f'"schema_id":{schema_id}{key.error_json}{value_error}}}\n'
+            )
+        return lines
+
+    # ---- one record ------------------------------------------------------------------
+    def _jsonl_line(self, msg: MessageLike, key: _Fields, value: _Fields) -> str:
+        """The JSONL line from the generic pieces (used with a filter; the reference)."""
+        headers = msg.headers()
+        sid = value.schema_id
+        return (
+            f'{{"topic":{dumps(msg.topic())},"partition":{msg.partition()},'
+            f'"offset":{msg.offset()},"timestamp":{self._stamp(msg.timestamp()[1])},'
+            f'"key":{key.value_json},"value":{value.value_json},'
+            f'"headers":{dumps(header_map(headers)) if headers else "{}"},'
+            f'"key_format":{key.format_json},"value_format":{value.format_json},'
+            f'"schema_id":{"null" if sid is None else sid}'
+            f"{key.error_json}{value.error_json}}}\n"
+        )
+
+    def _text_line(self, msg: MessageLike, key: _Fields, value: _Fields) -> str:
+        """timestamp, partition, offset, key, value, tab-separated; newlines escaped."""
+        ts = self._stamp(msg.timestamp()[1]).strip('"')
+        key_text = _one_line(key.text)
+        value_text = _one_line(value.text)
+        return f"{ts}\t{msg.partition()}\t{msg.offset()}\t{key_text}\t{value_text}\n"
+
+    def _stamp(self, timestamp_ms: int) -> str:
+        """The JSON for a timestamp: RFC 3339 with milliseconds, the second's text cached."""
+        if timestamp_ms < 0:
+            return "null"
+        seconds, millis = divmod(timestamp_ms, 1000)
+        if seconds != self._second:
+            self._second = seconds
+            self._second_text = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds))
+        return f'"{self._second_text}.{millis:03d}Z"'
+
+    def _key(self, data: bytes | None) -> _Fields:
+        cached = self._key_cache.get(data)
+        if cached is None:
+            if len(self._key_cache) >= _KEY_CACHE_MAX:
+                self._key_cache.clear()
+            cached = self._key_cache[data] = _Fields(
+                self.decoder.decode(data, is_key=True, fmt=self.key_format), "key"
+            )
+        return cached
+
+    def _value(self, data: bytes | None) -> _Fields:
+        return _Fields(self.decoder.decode(data, is_key=False, fmt=self.value_format), "value")
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+
+
+# ---- tables and JSON documents --------------------------------------------------------
+def table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """A plain aligned text table: numeric columns right-aligned, a dash for missing values."""
+    raw = [list(row) for row in rows]
+    cells = [[_cell(v) for v in row] for row in raw]
+    numeric = [bool(raw) and all(_is_number(row[i]) for row in raw) for i in range(len(headers))]
+    widths = [max([len(h)] + [len(row[i]) for row in cells]) for i, h in enumerate(headers)]
+    lines: list[str] = []
+    for row in [list(headers), *cells]:
+        parts = [
+            v.rjust(w) if numeric[i] else v.ljust(w)
+            for i, (v, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        lines.append("  ".join(parts).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def _is_number(value: Any) -> bool:
+    """Numbers, signed changes such as "+10", and missing values align right."""
+    if value is None or isinstance(value, int | float):
+        return True
+    return isinstance(value, str) and value.lstrip("+-").isdigit()
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    return str(value)
+
+
+def write_json(stream: IO[str], document: Any) -> None:
+    stream.write(json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n")
