@@ -88,6 +88,9 @@ class Groups:
             ),
         )
         listing = self.admin.wait(future, "listing consumer groups")
+        if not listing.valid and listing.errors:
+            # librdkafka reports an unreachable cluster here, not by failing the future
+            raise self.admin.error(listing.errors[0], "listing consumer groups")
         by_id = {g.group_id: g for g in listing.valid}
         described = self._describe(sorted(by_id))
         return [

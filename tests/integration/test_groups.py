@@ -141,3 +141,14 @@ def test_delete_offsets_keeps_the_other_partitions(
     assert groups.committed(group) == {(topic, 0): 1, (topic, 2): 3}
     with pytest.raises(NotFound, match="no committed offset"):
         groups.delete_offsets(group, [TopicPartition(topic, 1)])
+
+
+def test_listing_groups_of_an_unreachable_cluster_raises_instead_of_returning_none() -> None:
+    from kafkatui.cluster.errors import ConnectionFailed
+
+    admin = KafkaAdmin(ConnectionSettings(bootstrap_servers="127.0.0.1:1", timeout_s=3.0))
+    try:
+        with pytest.raises(ConnectionFailed, match="127.0.0.1:1"):
+            Groups(admin, Guard(audit_path=None)).list()
+    finally:
+        admin.close()
