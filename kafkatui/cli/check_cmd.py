@@ -22,11 +22,19 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "connectors). Exit 0 when there is nothing but info, 1 otherwise.",
     )
     parser.add_argument("--json", action="store_true", help="print the findings as JSON")
+    parser.add_argument(
+        "--lag-window",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="sample consumer lag over this many seconds to spot lag that keeps growing "
+        "(CONSUMER_LAG_GROWING); 0 skips the sampling (default 10)",
+    )
     return parser
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
-    found = ctx.connected_client().health.check()
+    found = ctx.connected_client().health.check(lag_window_s=max(0.0, args.lag_window))
     findings = sorted(found, key=lambda f: (_ORDER.get(f.severity, 3), f.code, f.subject))
     if args.json:
         write_json(

@@ -86,7 +86,9 @@ class GroupsApi(Protocol):
         """Committed/end/lag per partition, fetched concurrently; records a lag sample."""
         ...
 
-    def trend(self, group_id: str) -> LagTrend: ...
+    def trend(self, group_id: str, min_span_s: float = 30.0) -> LagTrend:
+        """From the samples `lag` recorded; "growing" needs samples over `min_span_s`."""
+        ...
     def delete(self, group_id: str) -> None: ...  # (changes)
     def delete_offsets(self, group_id: str, partitions: Sequence[TopicPartition]) -> None: ...
     def plan_reset(
@@ -144,7 +146,11 @@ class AclsApi(Protocol):
 
 
 class HealthApi(Protocol):
-    def check(self) -> list[Finding]: ...
+    def check(self, lag_window_s: float = 0.0) -> list[Finding]:
+        """Every rule. With `lag_window_s` > 0, lag is sampled over that window first, so a
+        one-shot check can see CONSUMER_LAG_GROWING; otherwise trends come from the lag
+        samples earlier calls recorded (a TUI polling every few seconds)."""
+        ...
 
 
 @dataclass(frozen=True)

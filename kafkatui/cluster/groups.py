@@ -13,7 +13,7 @@ from confluent_kafka.admin import OffsetSpec
 from kafkatui.cluster.errors import KafkaTuiError, NotFound, Refused, RemoteError
 from kafkatui.cluster.guard import Guard, changes
 from kafkatui.cluster.kafka_admin import KafkaAdmin
-from kafkatui.cluster.lag import LagHistory, trend_of
+from kafkatui.cluster.lag import MIN_SPAN_S, LagHistory, trend_of
 from kafkatui.cluster.models import (
     GroupLag,
     GroupMember,
@@ -206,8 +206,8 @@ class Groups:
             member=owners.get(tp),
         )
 
-    def trend(self, group_id: str) -> LagTrend:
-        return trend_of(self.history.samples(group_id))
+    def trend(self, group_id: str, min_span_s: float = MIN_SPAN_S) -> LagTrend:
+        return trend_of(self.history.samples(group_id), min_span_s=min_span_s)
 
     # ---- offset resets -----------------------------------------------------------------
     def plan_reset(

@@ -6,6 +6,7 @@ data; `Health.check()` only gathers the facts (batched calls) and runs them.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -261,18 +262,23 @@ def _first_line(text: str | None) -> str:
 
 
 # ---- gathering ---------------------------------------------------------------------------
+#: lag samples a one-shot check takes over its window
+LAG_SAMPLES = 5
+
+
 class Health:
     def __init__(self, admin: KafkaAdmin, groups: GroupsApi, connect: ConnectApi | None) -> None:
         self.admin = admin
         self.groups = groups
         self.connect = connect
 
-    def check(self) -> list[Finding]:
+    def check(self, lag_window_s: float = 0.0) -> list[Finding]:
         """Run every rule. Each call also records one lag sample per group, so lag growth
-        shows once the samples span a while (see kafkatui.cluster.lag.MIN_SPAN_S)."""
-        return evaluate(self.gather())
+        shows once the samples span a while (see kafkatui.cluster.lag.MIN_SPAN_S); with
+        `lag_window_s` the samples are taken now, over that window."""
+        return evaluate(self.gather(lag_window_s))
 
-    def gather(self) -> ClusterFacts:
+    def gather(self, lag_window_s: float = 0.0) -> ClusterFacts:
         meta = self.admin.metadata()
         names = sorted(meta.topics)
         topic_configs, _ = self.admin.configs(ResourceType.TOPIC, names, "reading topic configs")
@@ -284,16 +290,27 @@ class Health:
             TopicFacts(n, partition_infos(meta.topics[n]), topic_configs.get(n, {})) for n in names
         )
         group_ids = [g.group_id for g in self.groups.list()]
-        self.groups.lag(group_ids)
+        span = self._sample_lag(group_ids, lag_window_s)
         connectors, connect_errors = self._connectors()
         return ClusterFacts(
             broker_count=len(broker_ids),
             topics=topics,
             broker_configs={int(b): c for b, c in broker_configs.items()},
-            lag_trends={g: self.groups.trend(g) for g in group_ids},
+            lag_trends={g: self.groups.trend(g, **span) for g in group_ids},
             connectors=connectors,
             connect_errors=connect_errors,
         )
+
+    def _sample_lag(self, group_ids: list[str], window_s: float) -> dict[str, float]:
+        """Record lag samples (one, or LAG_SAMPLES over `window_s`); the trend span to use."""
+        if window_s <= 0:
+            self.groups.lag(group_ids)
+            return {}
+        for i in range(LAG_SAMPLES):
+            if i:
+                time.sleep(window_s / (LAG_SAMPLES - 1))
+            self.groups.lag(group_ids)
+        return {"min_span_s": window_s * 0.9}
 
     def _connectors(self) -> tuple[dict[str, list[ConnectorStatus]], dict[str, str]]:
         """Statuses per Connect cluster; a cluster that does not answer is a finding."""

@@ -61,3 +61,34 @@ def test_check_finds_misconfigured_topics_and_a_dead_connect_cluster(
     else:  # make_topic creates RF 1 topics
         assert ("warning", "REPLICATION_FACTOR_LOW") in by_subject[topics["min_isr"]]
     assert not [f for f in findings if f.code in {"OFFLINE_PARTITION", "UNDER_REPLICATED"}]
+
+
+def test_a_one_shot_check_with_a_lag_window_sees_lag_growing(
+    admin: KafkaAdmin, guard: Guard, sandbox_settings: ConnectionSettings, unique: str
+) -> None:
+    """A group whose committed offset stands still while records keep arriving."""
+    import threading
+
+    from tests.integration.kafka_helpers import commit, drop_groups, produce
+
+    make_topic(sandbox_settings, unique, 1)
+    commit(sandbox_settings, unique, {(unique, 0): 0})
+    stop = threading.Event()
+
+    def keep_producing() -> None:
+        while not stop.is_set():
+            produce(sandbox_settings, unique, {0: 20})
+            stop.wait(0.3)
+
+    producer = threading.Thread(target=keep_producing, daemon=True)
+    producer.start()
+    try:
+        findings = Health(admin, Groups(admin, guard), None).check(lag_window_s=6.0)
+    finally:
+        stop.set()
+        producer.join(timeout=10)
+        drop_groups(sandbox_settings, unique)
+        drop_topic(sandbox_settings, unique)
+    growing = [f for f in findings if f.code == "CONSUMER_LAG_GROWING" and f.subject == unique]
+    assert len(growing) == 1, findings
+    assert growing[0].severity == "warning"
