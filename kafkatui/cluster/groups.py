@@ -72,6 +72,17 @@ def _offsets_of(result: Any) -> Offsets:
     }
 
 
+def _reset_details(result: ResetResult) -> dict[str, Any]:
+    """Offsets before and after a reset, per partition, for the audit log."""
+    rows = result.plan.rows
+    spec = result.plan.spec
+    return {
+        "before": {f"{r.topic}-{r.partition}": r.current for r in rows},
+        "after": {f"{r.topic}-{r.partition}": r.new for r in rows},
+        "parameters": {"to": str(spec.mode), "value": spec.value},
+    }
+
+
 class Groups:
     def __init__(self, admin: KafkaAdmin, guard: Guard) -> None:
         self.admin = admin
@@ -269,7 +280,7 @@ class Groups:
                 failed[0].error, f"{what} ({failed[0].topic}-{failed[0].partition})"
             )
 
-    @changes("group.reset_offsets", target=lambda plan: plan.group_id)
+    @changes("group.reset_offsets", target=lambda plan: plan.group_id, details=_reset_details)
     def execute_reset(self, plan: ResetPlan) -> ResetResult:
         """Apply a plan, then read the offsets back and report any that differ."""
         self._refuse_if_active(plan.group_id, "resetting offsets")

@@ -103,13 +103,17 @@ class Guarded(Protocol):
 
 
 def changes(
-    action: str, target: Callable[..., str] | None = None
+    action: str,
+    target: Callable[..., str] | None = None,
+    details: Callable[[Any], Mapping[str, Any]] | None = None,
 ) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Mark a method as changing the cluster: refused when read-only, audited always.
 
     `target(*args, **kwargs)` names what is changed for the audit line; by default the
     first positional argument after self. The method may return a dict with "before"
-    and "after" keys; they are copied into the audit entry.
+    and "after" keys; they are copied into the audit entry. A method that returns
+    something else gives `details(result)`, a dict with "before" and "after" (and
+    optionally "parameters", merged into the entry's parameters).
     """
 
     def decorate(fn: Callable[P, R]) -> Callable[P, R]:
@@ -136,9 +140,11 @@ def changes(
                 entry["result"] = f"error: {exc}"
                 guard.record(entry)
                 raise
-            if isinstance(result, dict):
-                entry["before"] = result.get("before")
-                entry["after"] = result.get("after")
+            found = details(result) if details else result
+            if isinstance(found, Mapping):
+                entry["before"] = _plain(found.get("before"))
+                entry["after"] = _plain(found.get("after"))
+                entry["parameters"].update(_plain(found.get("parameters") or {}))
             entry["result"] = "ok"
             guard.record(entry)
             return result

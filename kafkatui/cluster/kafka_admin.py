@@ -178,11 +178,36 @@ def config_entry(raw: Any) -> ConfigEntry:
     )
 
 
+class _HandshakeWatch(logging.Filter):
+    """Notices librdkafka's INFO line for a broker that hangs up at the very first request,
+    which is what a TLS listener does to a plaintext client."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.dropped_at_first_request = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if "APIVERSION_QUERY" in record.getMessage():
+            self.dropped_at_first_request = True
+        return True
+
+
+_PLAINTEXT_PROTOCOLS = {"", "plaintext", "sasl_plaintext"}
+_METADATA_SLICE_S = 1.0
+
+
 class KafkaAdmin:
     """Owns one AdminClient (and lazily one Producer) for one set of connection settings."""
 
+    _instances = 0
+
     def __init__(self, settings: ConnectionSettings) -> None:
         self.settings = settings
+        KafkaAdmin._instances += 1
+        self._watch = _HandshakeWatch()
+        self._log = LOG.getChild(str(KafkaAdmin._instances))
+        self._log.setLevel(logging.INFO)
+        self._log.addFilter(self._watch)
         self.timeout_s = settings.timeout_s
         self._lock = threading.Lock()
         self._connection_error: KafkaError | None = None
@@ -195,7 +220,7 @@ class KafkaAdmin:
         conf: dict[str, Any] = dict(self.settings.librdkafka(**extra))
         conf.setdefault("allow.auto.create.topics", False)  # a look-up must never create
         conf["error_cb"] = self._on_error
-        conf["logger"] = LOG
+        conf["logger"] = self._log
         return conf
 
     def _on_error(self, err: KafkaError) -> None:
@@ -230,9 +255,19 @@ class KafkaAdmin:
                 return InvalidInput(f"{what}: {self._scrub(str(exc))}")
             else:
                 return RemoteError(f"{what}: {self._scrub(str(exc))}")
-        return translate(
+        translated = translate(
             err, what, self.settings.bootstrap_servers, self._connection_error, self._scrub
         )
+        if type(translated) is ConnectionFailed and self._looks_like_plaintext_on_tls():
+            translated = ConnectionFailed(
+                f"{translated}: the broker closed the connection at the first request; is it "
+                "a TLS listener? (set security.protocol to SSL or SASL_SSL)"
+            )
+        return translated
+
+    def _looks_like_plaintext_on_tls(self) -> bool:
+        protocol = str(self.settings.kafka.get("security.protocol", "")).lower()
+        return self._watch.dropped_at_first_request and protocol in _PLAINTEXT_PROTOCOLS
 
     def _succeeded(self) -> None:
         self._connection_error = None
@@ -286,10 +321,26 @@ class KafkaAdmin:
 
     # ---- shared look-ups ---------------------------------------------------------------
     def metadata(self) -> ClusterMetadata:
-        """Metadata for every topic in one request."""
-        return self.call(
-            "reading cluster metadata", lambda: self._admin.list_topics(timeout=self.timeout_s)
-        )
+        """Metadata for every topic in one request.
+
+        Asked in short slices up to the timeout, so that a wrong password or an untrusted
+        certificate (known to librdkafka within a second) fails at once, not after 10 s.
+        """
+        what = "reading cluster metadata"
+        deadline = time.monotonic() + self.timeout_s
+        while True:
+            left = deadline - time.monotonic()
+            try:
+                result = self._admin.list_topics(timeout=max(0.1, min(_METADATA_SLICE_S, left)))
+            except KafkaException as exc:
+                self._admin.poll(0)  # serve error_cb
+                known = self._connection_error
+                fatal = known is not None and known.code() in _AUTH_CODES | _TLS_CODES
+                if fatal or time.monotonic() >= deadline:
+                    raise self.error(exc, what) from exc
+                continue
+            self._succeeded()
+            return result
 
     def offsets(
         self, specs: Mapping[tuple[str, int], OffsetSpec], what: str = "reading offsets"
