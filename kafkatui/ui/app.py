@@ -1,0 +1,348 @@
+"""The shell: views, global keys, the command line, themes, and the one error path.
+
+Views are Textual modes (each keeps its own screen stack, so `2` then `1` returns to
+where you were). Everything that talks to the cluster lives in the views' workers;
+this module only routes keys and reports worker failures.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.notifications import SeverityLevel
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from kafkatui.cluster.errors import ConnectionFailed, KafkaTuiError, Refused
+from kafkatui.ui.themes import DEFAULT_THEME, load_themes, shipped_theme_dirs, user_theme_dir
+
+ERROR_LOG_SIZE = 200
+
+
+@dataclass(frozen=True)
+class ErrorEntry:
+    at: float
+    source: str
+    message: str
+
+
+def _view(module: str, name: str) -> Callable[[], Screen[Any]]:
+    """Import a view on first use: start-up only pays for the first one."""
+
+    def build() -> Screen[Any]:
+        import importlib
+
+        screen: Screen[Any] = getattr(
+            importlib.import_module(f"kafkatui.ui.screens.{module}"), name
+        )()
+        return screen
+
+    return build
+
+
+class KafkaTuiApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "kafkatui"
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
+        "topics": _view("topics", "TopicsView"),
+        "groups": _view("groups", "GroupsView"),
+        "connectors": _view("connectors", "ConnectorsView"),
+        "schemas": _view("schemas", "SchemasView"),
+        "brokers": _view("brokers", "BrokersView"),
+        "health": _view("health", "HealthView"),
+        "acls": _view("acls", "AclsView"),
+        "log": _view("logs", "ErrorLogView"),
+        "audit": _view("logs", "AuditView"),
+    }
+    DEFAULT_MODE = "topics"
+    VIEW_KEYS: ClassVar[tuple[str, ...]] = (
+        "topics",
+        "groups",
+        "connectors",
+        "schemas",
+        "brokers",
+        "health",
+    )
+    BINDINGS = [
+        *(
+            Binding(str(n), f"view('{name}')", name.title(), show=False, id=f"app.{name}")
+            for n, name in enumerate(VIEW_KEYS, start=1)
+        ),
+        Binding("colon", "command_line", "Command", id="app.command"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("ctrl+r", "refresh", "Refresh", id="app.refresh"),
+        Binding("q", "quit_or_back", "Quit", id="app.quit"),
+    ]
+
+    profile: reactive[str] = reactive("default")
+    cluster_id: reactive[str | None] = reactive(None)
+    connection_state: reactive[str] = reactive("connecting")
+    read_only: reactive[bool] = reactive(False)
+
+    def __init__(
+        self,
+        client: Any,
+        *,
+        theme: str | None = None,
+        keymap: Mapping[str, str] | None = None,
+        read_only: bool | None = None,
+        warnings: Iterable[str] = (),
+        profiles: Iterable[str] = (),
+        switch_profile: Callable[[str], Any] | None = None,
+        cursor_blink: bool = True,
+        themes_dir: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.client = client
+        self.errors: deque[ErrorEntry] = deque(maxlen=ERROR_LOG_SIZE)
+        self.known_topics: list[str] = []
+        self.profiles = list(profiles)
+        self.cursor_blink_enabled = cursor_blink
+        self._switch_profile = switch_profile
+        self._startup_notes = list(warnings)
+        self._keymap_spec = dict(keymap or {})
+        loaded = load_themes([*shipped_theme_dirs(), themes_dir or user_theme_dir()])
+        for item in loaded.themes.values():
+            self.register_theme(item)
+        self._startup_notes += loaded.problems
+        self._requested_theme = theme or DEFAULT_THEME
+        self.set_reactive(KafkaTuiApp.profile, str(getattr(client, "profile", "default")))
+        ro = bool(getattr(client, "read_only", False)) if read_only is None else read_only
+        self.set_reactive(KafkaTuiApp.read_only, ro)
+        self.apply_theme(self._requested_theme, quiet=True)
+
+    # ---- start-up ---------------------------------------------------------------------
+    def on_mount(self) -> None:
+        if self._keymap_spec:
+            self.set_keymap(self._keymap_spec)
+        for note in self._startup_notes:
+            self.notify(note, severity="warning", timeout=8)
+        if self.theme != self._requested_theme:
+            self.notify(
+                f"theme {self._requested_theme!r} not found; using {DEFAULT_THEME!r}",
+                severity="warning",
+            )
+        self.load_cluster_id()
+
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="cluster",
+        description="reading cluster metadata",
+    )
+    def load_cluster_id(self) -> None:
+        info = self.client.brokers.cluster_info()
+        self.call_from_thread(setattr, self, "cluster_id", info.cluster_id)
+
+    # ---- themes -----------------------------------------------------------------------
+    def apply_theme(self, name: str, quiet: bool = False) -> bool:
+        if name in self.available_themes:
+            self.theme = name
+            return True
+        if self.theme != DEFAULT_THEME and DEFAULT_THEME in self.available_themes:
+            self.theme = DEFAULT_THEME
+        if not quiet:
+            self.notify(f"unknown theme {name!r}", severity="warning")
+        return False
+
+    # ---- the one error path -----------------------------------------------------------
+    def worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if event.state is WorkerState.SUCCESS and worker._thread_worker:
+            self.connection_state = "connected"
+        elif event.state is WorkerState.ERROR:
+            self.report_error(worker.description or worker.name, worker.error)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.worker_state_changed(event)
+
+    def report_error(self, source: str, error: BaseException | None) -> None:
+        """Notify, keep for `:log`, and never let a traceback reach the screen."""
+        if isinstance(error, KafkaTuiError):
+            message = str(error)
+        else:  # a bug: still a notification, with the type to report it by
+            message = f"unexpected {type(error).__name__}: {error}"
+        self.errors.append(ErrorEntry(time.time(), source, message))
+        if isinstance(error, ConnectionFailed):
+            self.connection_state = "disconnected"
+        severity: SeverityLevel = "warning" if isinstance(error, Refused) else "error"
+        self.notify(message, title=source, severity=severity, timeout=6)
+
+    def allow_change(self, action: str) -> bool:
+        if self.read_only:
+            self.notify(f"read-only: {action} is disabled", severity="warning")
+            return False
+        return True
+
+    # ---- navigation -------------------------------------------------------------------
+    def action_view(self, name: str) -> None:
+        if name in self.MODES:
+            self.switch_mode(name)
+
+    def action_quit_or_back(self) -> None:
+        if len(self.screen_stack) > 1:
+            self.pop_screen()
+        else:
+            self.exit(0)
+
+    def action_refresh(self) -> None:
+        refresh = getattr(self.screen, "refresh_data", None)
+        if refresh is not None:
+            refresh()
+
+    def action_help(self) -> None:
+        from kafkatui.ui.modals.help import HelpModal
+
+        screen = self.screen
+        shown = [
+            active
+            for active in screen.active_bindings.values()
+            if active.enabled and active.binding.id and active.binding.description
+        ]
+        shown.sort(
+            key=lambda active: 0 if active.node is screen else 1 if active.node is self else 2
+        )
+        bindings = [(self.get_key_display(a.binding), a.binding.description) for a in shown]
+        self.push_screen(
+            HelpModal(getattr(screen, "TITLE_TEXT", ""), bindings, getattr(screen, "HELP", ""))
+        )
+
+    def action_command_line(self) -> None:
+        from kafkatui.ui.modals.command_line import CommandLine
+
+        self.push_screen(CommandLine(self.command_words()), self.run_command)
+
+    def open_tail(self, topic: str) -> None:
+        from kafkatui.ui.screens.tail import TailView
+
+        self.push_screen(TailView(topic))
+
+    # ---- the command line -------------------------------------------------------------
+    def command_words(self) -> list[str]:
+        words = [*self.VIEW_KEYS, "acls", "log", "audit", "quit", "help"]
+        words += [f"tail {t}" for t in self.known_topics]
+        words += [f"theme {t}" for t in sorted(self.available_themes)]
+        words += [f"profile {p}" for p in self.profiles]
+        return words
+
+    def run_command(self, line: str | None) -> None:
+        if not line:
+            return
+        verb, _, arg = line.strip().partition(" ")
+        arg = arg.strip()
+        if verb in self.MODES:
+            self.switch_mode(verb)
+        elif verb in ("q", "quit"):
+            self.exit(0)
+        elif verb == "help":
+            self.action_help()
+        elif verb == "tail" and arg:
+            self.open_tail(arg)
+        elif verb == "theme" and arg:
+            if self.apply_theme(arg):
+                self.notify(f"theme {arg}")
+        elif verb == "profile" and arg:
+            self.change_profile(arg)
+        else:
+            self.notify(f"unknown command {line!r}", severity="warning")
+
+    def change_profile(self, name: str) -> None:
+        if self._switch_profile is None:
+            self.notify(f"restart with --profile {name} to switch", severity="warning")
+            return
+        self.connect_profile(name)
+
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="profile",
+        description="switching profile",
+    )
+    def connect_profile(self, name: str) -> None:
+        assert self._switch_profile is not None
+        client = self._switch_profile(name)
+        self.call_from_thread(self._use_client, client)
+
+    def _use_client(self, client: Any) -> None:
+        old, self.client = self.client, client
+        self.run_worker(old.close, thread=True, exit_on_error=False, description="closing")
+        self.profile = str(getattr(client, "profile", "default"))
+        self.read_only = bool(getattr(client, "read_only", False))
+        self.cluster_id = None
+        self.connection_state = "connecting"
+        for mode, factory in self.MODES.items():
+            if mode != self.current_mode:  # rebuilt on the new client when next visited
+                self.remove_mode(mode)
+                self.add_mode(mode, factory)
+        self.load_cluster_id()
+        refresh = getattr(self.screen, "refresh_data", None)
+        if refresh is not None:
+            refresh()
+        self.notify(f"profile {self.profile}")
+
+    # ---- palette ----------------------------------------------------------------------
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for name in (*self.VIEW_KEYS, "acls", "log", "audit"):
+            yield SystemCommand(
+                f"View: {name}", f"Switch to the {name} view", lambda n=name: self.switch_mode(n)
+            )
+        for topic in self.known_topics:
+            yield SystemCommand(
+                f"Tail: {topic}",
+                f"Live tail of {topic}",
+                lambda t=topic: self.open_tail(t),
+                discover=False,
+            )
+        for theme in sorted(self.available_themes):
+            yield SystemCommand(
+                f"Theme: {theme}",
+                "Switch the colour theme",
+                lambda t=theme: self.apply_theme(t),
+                discover=False,
+            )
+
+
+def app_from_config(client: Any, config: Any = None) -> KafkaTuiApp:
+    """The app for `client`, set up from the loaded configuration (every part optional)."""
+    settings = getattr(config, "settings", None)
+    keymap = getattr(config, "keymap", None)
+    source = getattr(config, "source_path", None)
+
+    def switch_profile(name: str) -> Any:
+        from kafkatui.cluster.client import ClusterClient
+        from kafkatui.config.loader import load_settings
+        from kafkatui.config.overrides import Overrides
+
+        keep_read_only = True if getattr(settings, "read_only", False) else None
+        loaded = load_settings(
+            str(source) if source else None, name, Overrides(read_only=keep_read_only)
+        )
+        return ClusterClient(loaded.settings)
+
+    return KafkaTuiApp(
+        client,
+        theme=getattr(settings, "theme", None),
+        keymap=keymap if isinstance(keymap, Mapping) else None,
+        warnings=[str(w) for w in getattr(config, "warnings", None) or ()],
+        profiles=tuple(getattr(config, "profiles", None) or ()),
+        switch_profile=switch_profile if config is not None else None,
+        themes_dir=getattr(config, "themes_dir", None),
+    )
+
+
+def run(client: Any, config: Any = None) -> int:
+    """Open the TUI on `client` until the user quits; returns the exit code."""
+    result = app_from_config(client, config).run()
+    return result if isinstance(result, int) else 0

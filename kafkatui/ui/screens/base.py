@@ -1,0 +1,332 @@
+"""What every view shares: the frame, the error path, self-rescheduling polls, filtering.
+
+`View` is a Screen with a status bar on top and the footer at the bottom. Its workers'
+state changes go to the app's one error handler. A view that polls calls `poll_done()`
+when its poll's result (or failure) arrives; the next poll is scheduled from there, so
+polls never overlap, pause while the view is hidden or covered by a modal, and back off
+after errors.
+
+`TableView` adds a keyed table with filter-as-you-type and sort by any column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Input
+from textual.worker import Worker, WorkerState
+
+from kafkatui.ui.widgets.inputs import KInput
+from kafkatui.ui.widgets.keyed_table import Cell, Column, KeyedTable
+from kafkatui.ui.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from kafkatui.ui.app import KafkaTuiApp
+
+T = TypeVar("T")
+MAX_BACKOFF = 8  # polls slow down to at most 8x their interval after repeated errors
+
+
+class ChangeDone(Message):
+    """A changing call finished: tell the user and reload the view."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+class ForwardsWorkerErrors:
+    """Worker state messages do not bubble: hand them to the app's single handler."""
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.app.worker_state_changed(event)  # type: ignore[attr-defined]
+
+
+class KModal(ForwardsWorkerErrors, ModalScreen[T], Generic[T]):
+    """Base of every dialog: escape closes it."""
+
+    BINDINGS = [Binding("escape", "dismiss_none", "Close", id="modal.close")]
+
+    @property
+    def kapp(self) -> KafkaTuiApp:
+        return self.app  # type: ignore[return-value]
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
+
+
+class View(ForwardsWorkerErrors, Screen[None]):
+    TITLE_TEXT: str = ""  # instances of detail views set their own
+    POLL_S: ClassVar[float | None] = None  # seconds between polls; None: load on demand only
+    POLL_GROUP: ClassVar[str] = "poll"
+    HELP: ClassVar[str] = ""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._poll_timer: Timer | None = None
+        self._failures = 0
+        self._stale = False
+
+    @property
+    def kapp(self) -> KafkaTuiApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def client(self) -> Any:
+        return self.kapp.client
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar(self.TITLE_TEXT)
+        with Vertical(id="body"):
+            yield from self.compose_body()
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    # ---- loading and polling ----------------------------------------------------------
+    def reload(self) -> None:
+        """Start (or restart) this view's load; subclasses run their workers here."""
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == self.POLL_GROUP and event.state in (
+            WorkerState.SUCCESS,
+            WorkerState.ERROR,
+        ):
+            self.poll_done(ok=event.state is WorkerState.SUCCESS)
+        # Textual also calls ForwardsWorkerErrors' handler (handlers run along the MRO).
+
+    def poll_done(self, ok: bool) -> None:
+        self._failures = 0 if ok else min(self._failures + 1, 3)
+        if self.POLL_S is None:
+            return
+        if self._poll_timer is not None:
+            self._poll_timer.stop()
+        delay = self.POLL_S * min(MAX_BACKOFF, 2**self._failures)
+        self._poll_timer = self.set_timer(delay, self._poll_tick)
+
+    def _poll_tick(self) -> None:
+        if not self.is_current:
+            self._stale = True  # reload once the view is shown again
+            return
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        if self._stale:
+            self._stale = False
+            self.reload()
+
+    def refresh_data(self) -> None:
+        """ctrl+r"""
+        self.reload()
+
+    # ---- changes ----------------------------------------------------------------------
+    def allowed(self, action: str) -> bool:
+        """False (and a notification) when a changing action is pressed in read-only mode."""
+        return self.kapp.allow_change(action)
+
+    def run_change(self, description: str, call: Callable[[], Any], done: str) -> None:
+        """Run one changing call in a thread; on success notify `done` and reload.
+
+        Failures (including the client's own read-only refusal) take the app's error path.
+        """
+
+        def body() -> None:
+            call()
+            self.post_message(ChangeDone(done))
+
+        self.run_worker(
+            body, thread=True, exit_on_error=False, group="change", description=description
+        )
+
+    def on_change_done(self, message: ChangeDone) -> None:
+        self.notify(message.text)
+        self.reload()
+
+
+class TableView(View, Generic[T]):
+    """A filterable, sortable list of items kept in a keyed table."""
+
+    COLUMNS: ClassVar[Sequence[Column]] = ()
+    DEFAULT_SORT: ClassVar[int] = 0
+    DEFAULT_REVERSE: ClassVar[bool] = False
+
+    BINDINGS = [
+        Binding("slash", "open_filter", "Filter", id="list.filter"),
+        Binding("escape", "clear_filter", "Clear/back", show=False, id="list.escape"),
+        Binding("greater_than_sign", "sort(1)", "Sort >", show=False, id="list.sort_next"),
+        Binding("less_than_sign", "sort(-1)", "Sort <", show=False, id="list.sort_prev"),
+        Binding("exclamation_mark", "reverse_sort", "Reverse", show=False, id="list.sort_reverse"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[str, T] = {}
+        self.filter_text = ""
+        self.sort_column = self.DEFAULT_SORT
+        self.sort_reverse = self.DEFAULT_REVERSE
+        # key -> (item, its cells, lower-case haystack): typing a filter or sorting on a big
+        # cluster does not rebuild every row's cells
+        self._rows: dict[str, tuple[T, tuple[Cell, ...], str]] = {}
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "theme", self._theme_changed, init=False)
+
+    def _theme_changed(self) -> None:
+        self._rows.clear()  # cells carry the theme's colours
+        self.redraw()
+
+    def compose_body(self) -> ComposeResult:
+        yield from self.compose_above_table()
+        yield KeyedTable(self.COLUMNS, id="table")
+        filter_input = KInput(placeholder="filter (enter: back to list, esc: clear)", id="filter")
+        filter_input.display = False
+        yield filter_input
+
+    def compose_above_table(self) -> ComposeResult:
+        yield from ()
+
+    @property
+    def table(self) -> KeyedTable:
+        return self.query_one("#table", KeyedTable)
+
+    # ---- subclasses describe their rows -----------------------------------------------
+    def key_of(self, item: T) -> str:
+        raise NotImplementedError
+
+    def cells(self, item: T) -> Sequence[Cell]:
+        raise NotImplementedError
+
+    def sort_value(self, item: T, column: int) -> Any:
+        """Defaults to the cell's text; override for numbers."""
+        cell = self.row(item)[0][column]
+        return cell.plain if isinstance(cell, Text) else str(cell)
+
+    def row(self, item: T) -> tuple[tuple[Cell, ...], str]:
+        """(cells, lower-case filter haystack), cached while the item stays the same object."""
+        key = self.key_of(item)
+        hit = self._rows.get(key)
+        if hit is not None and hit[0] is item:
+            return hit[1], hit[2]
+        cells = tuple(self.cells(item))
+        haystack = " ".join(c.plain if isinstance(c, Text) else str(c) for c in cells).lower()
+        self._rows[key] = (item, cells, haystack)
+        return cells, haystack
+
+    def open_item(self, item: T) -> None:
+        """enter on a row."""
+
+    # ---- shared behaviour -------------------------------------------------------------
+    def set_items(self, items: Sequence[T]) -> None:
+        self.items = {self.key_of(i): i for i in items}
+        self._rows.clear()  # a full reload: cells may depend on more than the item
+        self.redraw()
+
+    def update_items(self, items: Sequence[T]) -> None:
+        for item in items:
+            self.items[self.key_of(item)] = item
+        self.redraw()
+
+    def visible_items(self) -> list[T]:
+        needle = self.filter_text.lower()
+        shown = [i for i in self.items.values() if needle in self.row(i)[1]]
+        column = self.sort_column
+
+        def key(item: T) -> tuple[int, Any]:
+            value = self.sort_value(item, column)
+            return (value is None, value if value is not None else 0)
+
+        shown.sort(key=key, reverse=self.sort_reverse)
+        if self.sort_reverse:  # keep "unknown yet" rows at the bottom either way
+            shown.sort(key=lambda i: self.sort_value(i, column) is None)
+        return shown
+
+    def redraw(self) -> None:
+        self.table.sync([(self.key_of(i), self.row(i)[0]) for i in self.visible_items()])
+        self._label_sort()
+
+    def _label_sort(self) -> None:
+        table = self.table
+        for index, column in enumerate(self.COLUMNS):
+            mark = (" v" if self.sort_reverse else " ^") if index == self.sort_column else ""
+            table.columns[column.key].label = Text(column.label + mark)  # type: ignore[index]
+        table.refresh()
+
+    @property
+    def current(self) -> T | None:
+        key = self.table.current_key
+        return None if key is None else self.items.get(key)
+
+    def action_open_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        if self.filter_text or box.display:
+            box.value = ""
+            box.display = False
+            self.filter_text = ""
+            self.redraw()
+            self.table.focus()
+        elif len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+
+    def set_filter(self, text: str) -> None:
+        """Also used by other views to jump here with a filter (health -> topic)."""
+        box = self.query_one("#filter", Input)
+        box.value = text
+        box.display = bool(text)
+        self.filter_text = text
+        self.redraw()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.filter_text = event.value
+        self.redraw()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = bool(self.filter_text)
+        self.table.focus()
+        self.table.move_cursor(row=0, animate=False)
+
+    def on_key(self, event: Any) -> None:
+        if event.key == "escape" and self.focused is self.query_one("#filter", Input):
+            event.stop()
+            self.action_clear_filter()
+
+    def action_sort(self, step: int) -> None:
+        self.sort_column = (self.sort_column + step) % len(self.COLUMNS)
+        self.redraw()
+
+    def action_reverse_sort(self) -> None:
+        self.sort_reverse = not self.sort_reverse
+        self.redraw()
+
+    @on(DataTable.HeaderSelected)
+    def _header_clicked(self, event: DataTable.HeaderSelected) -> None:
+        if event.column_index == self.sort_column:
+            self.sort_reverse = not self.sort_reverse
+        self.sort_column = event.column_index
+        self.redraw()
+
+    @on(DataTable.RowSelected, "#table")
+    def _row_selected(self) -> None:
+        item = self.current
+        if item is not None:
+            self.open_item(item)

@@ -1,0 +1,177 @@
+"""Consumer groups: state, members and total lag (sorted by lag), with a lag sparkline."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from textual import work
+from textual.binding import Binding
+from textual.message import Message
+
+from kafkatui.cluster.models import GroupLag, GroupSummary, LagTrend
+from kafkatui.ui.format import count, duration_s, health_level, lag_level, sparkline, styled
+from kafkatui.ui.screens.base import TableView
+from kafkatui.ui.widgets.keyed_table import Cell, Column
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    summary: GroupSummary
+    lag: GroupLag | None = None
+    trend: LagTrend | None = None
+
+    @property
+    def total(self) -> int | None:
+        return None if self.lag is None else self.lag.total
+
+
+def trend_cells(trend: LagTrend | None, width: int = 12) -> tuple[str, str, str]:
+    """(sparkline, rate, time to catch up) for a lag trend."""
+    if trend is None:
+        return ("", "-", "-")
+    line = sparkline([s.lag for s in trend.samples], width)
+    rate = "-" if trend.rate_per_s is None else f"{trend.rate_per_s:+,.1f}/s"
+    catch_up = (
+        duration_s(trend.seconds_to_catch_up)
+        if trend.seconds_to_catch_up
+        else ("never" if trend.growing else "-")
+    )
+    return (line, rate, catch_up)
+
+
+class GroupsView(TableView[GroupRow]):
+    TITLE_TEXT = "groups"
+    POLL_S = 5.0
+    COLUMNS = (
+        Column("group", "Group"),
+        Column("state", "State"),
+        Column("type", "Type"),
+        Column("members", "Members"),
+        Column("lag", "Lag"),
+        Column("trend", "Trend"),
+        Column("rate", "Rate"),
+        Column("catch_up", "Catch-up"),
+    )
+    DEFAULT_SORT = 4
+    DEFAULT_REVERSE = True
+    BINDINGS = [
+        Binding("o", "reset", "Reset offsets", id="groups.reset"),
+        Binding("ctrl+d", "delete", "Delete", id="groups.delete"),
+    ]
+
+    class Listed(Message):
+        def __init__(self, groups: list[GroupSummary]) -> None:
+            super().__init__()
+            self.groups = groups
+
+    class Lagged(Message):
+        def __init__(self, lags: dict[str, GroupLag], trends: dict[str, LagTrend]) -> None:
+            super().__init__()
+            self.lags = lags
+            self.trends = trends
+
+    def reload(self) -> None:
+        self.load()
+
+    @work(
+        thread=True, exclusive=True, exit_on_error=False, group="poll", description="listing groups"
+    )
+    def load(self) -> None:
+        groups = self.client.groups.list()
+        self.post_message(self.Listed(groups))
+        ids = [g.group_id for g in groups]
+        lags = self.client.groups.lag(ids)
+        trends = {g: self.client.groups.trend(g) for g in ids}
+        self.post_message(self.Lagged(lags, trends))
+
+    def on_groups_view_listed(self, message: Listed) -> None:
+        old = self.items
+        self.set_items(
+            [
+                replace(old[g.group_id], summary=g) if g.group_id in old else GroupRow(g)
+                for g in message.groups
+            ]
+        )
+
+    def on_groups_view_lagged(self, message: Lagged) -> None:
+        self.update_items(
+            [
+                replace(row, lag=message.lags.get(key), trend=message.trends.get(key))
+                for key, row in self.items.items()
+            ]
+        )
+
+    def key_of(self, item: GroupRow) -> str:
+        return item.summary.group_id
+
+    def cells(self, item: GroupRow) -> Sequence[Cell]:
+        colours = self.app.theme_variables
+        summary = item.summary
+        growing = bool(item.trend and item.trend.growing)
+        line, rate, catch_up = trend_cells(item.trend)
+        return (
+            summary.group_id,
+            styled(summary.state, colours, health_level(summary.state)),
+            summary.type,
+            str(len(summary.members)),
+            styled(count(item.total), colours, lag_level(item.total, growing), bold=growing),
+            styled(line, colours, lag_level(item.total, growing)),
+            rate,
+            catch_up,
+        )
+
+    def sort_value(self, item: GroupRow, column: int) -> Any:
+        if column == 3:
+            return len(item.summary.members)
+        if column == 4:
+            return item.total
+        if column == 6:
+            return None if item.trend is None else item.trend.rate_per_s
+        return super().sort_value(item, column)
+
+    def open_item(self, item: GroupRow) -> None:
+        from kafkatui.ui.screens.group_detail import GroupDetailView
+
+        self.app.push_screen(GroupDetailView(item.summary.group_id))
+
+    def action_reset(self) -> None:
+        if self.current is not None:
+            open_reset_wizard(self, self.current.summary.group_id, self.current.lag)
+
+    def action_delete(self) -> None:
+        if self.current is not None:
+            confirm_delete_group(self, self.current.summary.group_id)
+
+
+def open_reset_wizard(view: Any, group_id: str, lag: GroupLag | None) -> None:
+    if not view.allowed("group.reset_offsets"):
+        return
+    from kafkatui.ui.modals.reset_wizard import ResetWizard
+
+    topics = sorted({p.topic for p in lag.partitions}) if lag else []
+    view.app.push_screen(ResetWizard(group_id, topics), lambda _r: view.reload())
+
+
+def confirm_delete_group(view: Any, group_id: str) -> None:
+    if not view.allowed("group.delete"):
+        return
+    from kafkatui.ui.modals.common import ConfirmModal
+
+    dialog = ConfirmModal(
+        f"Delete group {group_id}?",
+        "Its committed offsets are removed. The group must have no members.",
+        type_to_confirm=group_id,
+        action_label="Delete",
+    )
+
+    def done(ok: bool | None) -> None:
+        if ok:
+            view.run_change(
+                f"deleting group {group_id}",
+                lambda: view.client.groups.delete(group_id),
+                f"group {group_id} deleted",
+            )
+
+    view.app.push_screen(dialog, done)

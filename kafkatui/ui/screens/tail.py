@@ -1,0 +1,390 @@
+"""Live tail of one topic.
+
+The tail session's consumer thread fills a ring buffer. A pump worker reads new
+records from it at a capped rate (every PUMP_S, or at once while a backlog remains),
+applies the filter off the event loop, and posts the matching sequence numbers; the
+list widget draws only what is visible. Keys are never queued behind decoding.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Input, Static
+
+from kafkatui.cluster.api import TailStart
+from kafkatui.cluster.models import TailStats
+from kafkatui.ui.format import count
+from kafkatui.ui.records import RecordView, decode_record, to_jsonl
+from kafkatui.ui.screens.base import View
+from kafkatui.ui.widgets.inputs import KInput
+from kafkatui.ui.widgets.tail_log import TailLog
+
+PUMP_S = 0.15
+BACKLOG_S = 0.01  # next read while a backlog remains (a zero delay is not a valid timer)
+BATCH_LIMIT = 5_000
+LOOKAHEAD = 60  # newest records decoded ahead in the pump, so following draws from cache
+EXPORT_PROGRESS_EVERY = 1_000
+
+
+class TailView(View):
+    BINDINGS = [
+        Binding("space", "toggle_follow", "Pause/follow", id="tail.pause"),
+        Binding("slash", "open_filter", "Filter", id="tail.filter"),
+        Binding("enter", "inspect", "Inspect", id="tail.inspect"),
+        Binding("s", "seek", "Seek", id="tail.seek"),
+        Binding("e", "export", "Export", id="tail.export"),
+        Binding("y", "copy", "Copy", id="tail.copy"),
+        Binding("w", "wrap", "Wrap", id="tail.wrap"),
+        Binding("escape", "back", "Back", id="tail.back"),
+    ]
+    HELP = "Moving up stops following; G or space follows again. Filters apply while tailing."
+
+    class Opened(Message):
+        def __init__(self, session: Any, decoder: Any) -> None:
+            super().__init__()
+            self.session = session
+            self.decoder = decoder
+
+    class Batch(Message):
+        def __init__(
+            self,
+            epoch: int,
+            after: int,
+            seqs: list[int],
+            views: dict[int, RecordView],
+            last: int,
+            more: bool,
+            stats: TailStats,
+            first: int,
+        ) -> None:
+            super().__init__()
+            self.epoch, self.after, self.seqs, self.views = epoch, after, seqs, views
+            self.last = last
+            self.more, self.stats, self.first = more, stats, first
+
+    class ExportProgress(Message):
+        def __init__(self, done: int, total: int, path: str, finished: bool) -> None:
+            super().__init__()
+            self.done, self.total, self.path, self.finished = done, total, path, finished
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, TailView.ExportProgress) and not message.finished
+
+    def __init__(self, topic: str, start: TailStart | None = None) -> None:
+        super().__init__()
+        self.topic = topic
+        self.TITLE_TEXT = f"tail {topic}"
+        self._start = start or TailStart("last", 200)
+        self.session: Any = None
+        self.decoder: Any = None
+        self._pump_dec: Any = None
+        self.filter_text = ""
+        self._epoch = 0
+        self._last_seq = -1
+        self._more = False
+        self._refilling = True
+        self._stats = TailStats()
+        self._pump_timer: Timer | None = None
+        self._export: str | None = None
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("opening...", id="tail-stats", classes="summary")
+        yield TailLog(self._resolve, self._raw_size, id="tail-log")
+        box = KInput(placeholder="filter records (enter: keep, esc: clear)", id="filter")
+        box.display = False
+        yield box
+
+    @property
+    def log_view(self) -> TailLog:
+        return self.query_one("#tail-log", TailLog)
+
+    def on_mount(self) -> None:
+        self.log_view.focus()
+        self.watch(self.log_view, "follow", lambda _v: self._show_stats(), init=False)
+
+    def reload(self) -> None:
+        if self.session is None:
+            self.open_session()
+        else:
+            self.pump(self._epoch, self._last_seq, self.filter_text)
+
+    # ---- session ----------------------------------------------------------------------
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="tail-open",
+        description="opening tail",
+    )
+    def open_session(self) -> None:
+        session = self.client.open_tail(self.topic, self._start)
+        session.start()
+        self.post_message(self.Opened(session, self.client.decoder()))
+
+    def on_tail_view_opened(self, message: Opened) -> None:
+        self.session = message.session
+        self.decoder = message.decoder
+        self.pump(self._epoch, self._last_seq, self.filter_text)
+
+    def on_unmount(self) -> None:
+        if self._pump_timer is not None:
+            self._pump_timer.stop()
+        if self.session is not None:
+            self.app.run_worker(
+                self.session.stop, thread=True, exit_on_error=False, description="closing tail"
+            )
+
+    def _resolve(self, seq: int) -> RecordView | None:
+        """Decode one visible row on demand (rows scrolled back to, outside the cache)."""
+        if self.session is None or self.decoder is None:
+            return None
+        record = self.session.get(seq)
+        return None if record is None else decode_record(record, self.decoder)
+
+    def _raw_size(self, seq: int) -> int:
+        record = None if self.session is None else self.session.get(seq)
+        if record is None:
+            return 0
+        return len(record.key or b"") + len(record.value or b"")
+
+    # ---- the pump ---------------------------------------------------------------------
+    @work(
+        thread=True, exclusive=True, exit_on_error=False, group="poll", description="reading tail"
+    )
+    def pump(self, epoch: int, after: int, needle: str) -> None:
+        session = self.session
+        batch = session.read(after, BATCH_LIMIT)
+        decoder = self._pump_decoder()
+        views: dict[int, RecordView]
+        if needle:
+            decoded = ((seq, decode_record(rec, decoder)) for seq, rec in batch)
+            views = {seq: view for seq, view in decoded if view.matches(needle)}
+            seqs = list(views)
+        else:
+            seqs = [seq for seq, _ in batch]
+            views = {seq: decode_record(rec, decoder) for seq, rec in batch[-LOOKAHEAD:]}
+        last = batch[-1][0] if batch else after
+        self.post_message(
+            self.Batch(
+                epoch,
+                after,
+                seqs,
+                views,
+                last,
+                len(batch) == BATCH_LIMIT,
+                session.stats(),
+                session.first_seq(),
+            )
+        )
+
+    def _pump_decoder(self) -> Any:
+        """The pump thread's own decoder: nothing decoded on the event loop is shared."""
+        if self._pump_dec is None:
+            self._pump_dec = self.client.decoder()
+        return self._pump_dec
+
+    def on_tail_view_batch(self, message: Batch) -> None:
+        if message.epoch != self._epoch or message.after != self._last_seq:
+            return  # superseded (new filter or seek), or a second read of the same records
+        log = self.log_view
+        log.trim_before(message.first)
+        # rows re-read after a filter change or seek are not "new since paused"
+        log.append(message.seqs, message.views, count_pending=not self._refilling)
+        self._refilling = self._refilling and message.more
+        self._last_seq = message.last
+        self._more = message.more
+        self._stats = message.stats
+        self._show_stats()
+
+    def poll_done(self, ok: bool) -> None:
+        if self._pump_timer is not None:
+            self._pump_timer.stop()
+        if self.session is None:
+            return
+        delay = BACKLOG_S if ok and self._more else (PUMP_S if ok else 2.0)
+        self._pump_timer = self.set_timer(delay, self._poll_tick)
+
+    def _restart(self) -> None:
+        """New filter or seek: forget shown rows and read the buffer again from its start."""
+        self._epoch += 1
+        self._refilling = True
+        self._last_seq = -1
+        self.log_view.reset()
+        if self.session is not None:
+            self.pump(self._epoch, self._last_seq, self.filter_text)
+
+    # ---- status line ------------------------------------------------------------------
+    def _show_stats(self) -> None:
+        log = self.log_view
+        stats = self._stats
+        colours = self.app.theme_variables
+        line = Text()
+        if log.follow:
+            line.append("FOLLOWING", style=f"bold {colours.get('health-ok', '')}")
+        else:
+            line.append("PAUSED", style=f"bold {colours.get('health-paused', '')}")
+            if log.pending:
+                line.append(f" (+{count(log.pending)} new)")
+        line.append(
+            f"  {stats.records_per_s:,.1f} rec/s  kept {count(stats.kept)}  "
+            f"dropped {count(stats.dropped)}  shown {count(len(log.rows))}"
+        )
+        if self.filter_text:
+            line.append(f"  filter {self.filter_text!r}", style="bold")
+        if stats.caught_up:
+            line.append("  caught up")
+        if stats.error:
+            line.append(f"  {stats.error}", style=colours.get("health-critical", ""))
+        if log.wrap:
+            line.append("  wrap")
+        if self._export:
+            line.append(f"  {self._export}", style="bold")
+        self.query_one("#tail-stats", Static).update(line)
+
+    # ---- keys -------------------------------------------------------------------------
+    def action_toggle_follow(self) -> None:
+        log = self.log_view
+        log.follow = not log.follow
+
+    def action_wrap(self) -> None:
+        self.log_view.wrap = not self.log_view.wrap
+        self._show_stats()
+
+    def action_back(self) -> None:
+        if self.filter_text or self.query_one("#filter", Input).display:
+            self._set_filter("")
+            return
+        self.app.pop_screen()
+
+    def action_open_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.focus()
+
+    def _set_filter(self, text: str) -> None:
+        box = self.query_one("#filter", Input)
+        if not text:
+            box.value = ""
+            box.display = False
+            self.log_view.focus()
+        if text != self.filter_text:
+            self.filter_text = text
+            self._restart()
+            self._show_stats()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self._set_filter(event.value)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.query_one("#filter", Input).display = bool(self.filter_text)
+        self.log_view.focus()
+
+    def on_key(self, event: Any) -> None:
+        if event.key == "escape" and self.focused is self.query_one("#filter", Input):
+            event.stop()
+            self._set_filter("")
+
+    def action_inspect(self) -> None:
+        view = self.log_view.current
+        if view is None:
+            return
+        from kafkatui.ui.modals.inspector import InspectorModal
+
+        self.app.push_screen(InspectorModal(view))
+
+    def action_copy(self) -> None:
+        view = self.log_view.current
+        if view is None:
+            return
+        self.app.copy_to_clipboard(to_jsonl(view))
+        self.notify(
+            f"copied {view.record.topic}-{view.record.partition}@{view.record.offset} (OSC 52)"
+        )
+
+    def action_seek(self) -> None:
+        from kafkatui.ui.modals.seek import SeekModal
+
+        self.app.push_screen(SeekModal(), self._seek)
+
+    def _seek(self, start: TailStart | None) -> None:
+        if start is None or self.session is None:
+            return
+        self.do_seek(start)
+
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="tail-seek",
+        description="seeking tail",
+    )
+    def do_seek(self, start: TailStart) -> None:
+        self.session.seek(start)
+        self.post_message(self.Sought(start))
+
+    class Sought(Message):
+        def __init__(self, start: TailStart) -> None:
+            super().__init__()
+            self.start = start
+
+    def on_tail_view_sought(self, message: Sought) -> None:
+        self.log_view.follow = True
+        self._restart()
+        value = "" if message.start.value is None else f" {message.start.value}"
+        self.notify(f"seek to {message.start.mode}{value}")
+
+    # ---- export -----------------------------------------------------------------------
+    def action_export(self) -> None:
+        from kafkatui.ui.modals.common import Field, FormModal
+
+        default = f"{self.topic}-{time.strftime('%Y%m%d-%H%M%S')}.jsonl"
+        form = FormModal(
+            "Export shown records to JSONL",
+            [Field("path", "File", default)],
+            validate=lambda v: None if v["path"] else "a file name is needed",
+            submit_label="Export",
+        )
+        self.app.push_screen(form, self._export_to)
+
+    def _export_to(self, values: dict[str, str] | None) -> None:
+        if values:
+            self.export(list(self.log_view.rows), Path(values["path"]).expanduser())
+
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="tail-export",
+        description="exporting records",
+    )
+    def export(self, seqs: list[int], path: Path) -> None:
+        decoder = self.client.decoder()
+        written = 0
+        with path.open("w", encoding="utf-8") as out:
+            for index, seq in enumerate(seqs, start=1):
+                record = self.session.get(seq)
+                if record is not None:
+                    out.write(to_jsonl(decode_record(record, decoder)) + "\n")
+                    written += 1
+                if index % EXPORT_PROGRESS_EVERY == 0:
+                    self.post_message(self.ExportProgress(index, len(seqs), str(path), False))
+        self.post_message(self.ExportProgress(written, len(seqs), str(path), True))
+
+    def on_tail_view_export_progress(self, message: ExportProgress) -> None:
+        if message.finished:
+            self._export = None
+            self.notify(f"exported {count(message.done)} records to {message.path}")
+        else:
+            self._export = f"export {message.done * 100 // max(1, message.total)}%"
+        self._show_stats()

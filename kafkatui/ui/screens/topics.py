@@ -1,0 +1,233 @@
+"""Topics: names paint at once, then partitions, RF, messages, URP, cleanup, size fill in."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.binding import Binding
+from textual.message import Message
+
+from kafkatui.cluster.models import TopicSummary
+from kafkatui.ui.format import count, duration_ms, size, styled
+from kafkatui.ui.modals.common import ConfirmModal, Field, FormModal, positive_int
+from kafkatui.ui.screens.base import TableView
+from kafkatui.ui.widgets.keyed_table import Cell, Column
+
+FILL_CHUNK = 100  # names per fill_summaries call: the table fills in steps on big clusters
+
+
+class TopicsView(TableView[TopicSummary]):
+    TITLE_TEXT = "topics"
+    POLL_S = 15.0
+    COLUMNS = (
+        Column("name", "Topic"),
+        Column("partitions", "Parts"),
+        Column("rf", "RF"),
+        Column("messages", "Messages"),
+        Column("urp", "URP"),
+        Column("cleanup", "Cleanup"),
+        Column("retention", "Retention"),
+        Column("size", "Size"),
+    )
+    BINDINGS = [
+        Binding("t", "tail", "Tail", id="topics.tail"),
+        Binding("d", "describe", "Describe", id="topics.describe"),
+        Binding("n", "create", "New", id="topics.create"),
+        Binding("plus", "add_partitions", "+Parts", id="topics.add_partitions"),
+        Binding("ctrl+d", "delete", "Delete", id="topics.delete"),
+        Binding("P", "produce", "Produce", id="topics.produce"),
+    ]
+    HELP = "Columns fill in as their batched calls answer; '-' means not known yet."
+
+    class Names(Message):
+        def __init__(self, topics: list[TopicSummary]) -> None:
+            super().__init__()
+            self.topics = topics
+
+    class Summaries(Message):
+        def __init__(self, topics: list[TopicSummary]) -> None:
+            super().__init__()
+            self.topics = topics
+
+    # ---- loading ----------------------------------------------------------------------
+    def reload(self) -> None:
+        self.load_names()
+
+    @work(
+        thread=True, exclusive=True, exit_on_error=False, group="poll", description="listing topics"
+    )
+    def load_names(self) -> None:
+        names = self.client.topics.list_names()
+        self.post_message(self.Names(names))
+        plain = [t.name for t in names]
+        for start in range(0, len(plain), FILL_CHUNK):
+            self.post_message(
+                self.Summaries(self.client.topics.fill_summaries(plain[start : start + FILL_CHUNK]))
+            )
+
+    def on_topics_view_names(self, message: Names) -> None:
+        known = self.items
+        merged = [known.get(t.name, t) for t in message.topics]
+        self.set_items(merged)
+        self.kapp.known_topics = sorted(t.name for t in message.topics)
+
+    def on_topics_view_summaries(self, message: Summaries) -> None:
+        self.update_items(message.topics)
+
+    # ---- rows -------------------------------------------------------------------------
+    def key_of(self, item: TopicSummary) -> str:
+        return item.name
+
+    def cells(self, item: TopicSummary) -> Sequence[Cell]:
+        colours = self.app.theme_variables
+        urp: Cell = count(item.under_replicated)
+        if item.offline:
+            urp = styled(
+                f"{item.under_replicated or 0} off:{item.offline}",
+                colours,
+                "health-critical",
+                bold=True,
+            )
+        elif item.under_replicated:
+            urp = styled(str(item.under_replicated), colours, "health-warn", bold=True)
+        name: Cell = Text(item.name, style="dim") if item.internal else item.name
+        return (
+            name,
+            count(item.partitions),
+            count(item.replication_factor),
+            count(item.messages),
+            urp,
+            item.cleanup_policy or "-",
+            duration_ms(item.retention_ms),
+            size(item.size_bytes),
+        )
+
+    def sort_value(self, item: TopicSummary, column: int) -> Any:
+        numeric = {
+            1: item.partitions,
+            2: item.replication_factor,
+            3: item.messages,
+            4: item.under_replicated,
+            6: item.retention_ms,
+            7: item.size_bytes,
+        }
+        if column in numeric:
+            return numeric[column]
+        return super().sort_value(item, column)
+
+    def open_item(self, item: TopicSummary) -> None:
+        from kafkatui.ui.screens.topic_detail import TopicDetailView
+
+        self.app.push_screen(TopicDetailView(item.name))
+
+    # ---- actions ----------------------------------------------------------------------
+    def action_describe(self) -> None:
+        if self.current is not None:
+            self.open_item(self.current)
+
+    def action_tail(self) -> None:
+        if self.current is not None:
+            self.kapp.open_tail(self.current.name)
+
+    def action_create(self) -> None:
+        if not self.allowed("topic.create"):
+            return
+
+        def check(values: dict[str, str]) -> str | None:
+            if not values["name"]:
+                return "a name is needed"
+            return positive_int(values["partitions"], "partitions") or positive_int(
+                values["replication"], "replication factor"
+            )
+
+        form = FormModal(
+            "Create topic",
+            [
+                Field("name", "Name"),
+                Field("partitions", "Partitions", "3"),
+                Field("replication", "Replication factor", "1"),
+                Field(
+                    "configs",
+                    "Configs (key=value, comma separated)",
+                    "",
+                    "cleanup.policy=compact,retention.ms=86400000",
+                ),
+            ],
+            validate=check,
+            submit_label="Create",
+        )
+        self.app.push_screen(form, self._create)
+
+    def _create(self, values: dict[str, str] | None) -> None:
+        if not values:
+            return
+        configs = dict(pair.split("=", 1) for pair in values["configs"].split(",") if "=" in pair)
+        name = values["name"]
+        self.run_change(
+            f"creating topic {name}",
+            lambda: self.client.topics.create(
+                name, int(values["partitions"]), int(values["replication"]), configs or None
+            ),
+            f"topic {name} created",
+        )
+
+    def action_delete(self) -> None:
+        item = self.current
+        if item is None or not self.allowed("topic.delete"):
+            return
+        dialog = ConfirmModal(
+            f"Delete topic {item.name}?",
+            "All its records are lost. This cannot be undone.",
+            type_to_confirm=item.name,
+            action_label="Delete",
+        )
+        self.app.push_screen(dialog, lambda ok: self._delete(item.name) if ok else None)
+
+    def _delete(self, name: str) -> None:
+        self.run_change(
+            f"deleting topic {name}",
+            lambda: self.client.topics.delete(name),
+            f"topic {name} deleted",
+        )
+
+    def action_add_partitions(self) -> None:
+        item = self.current
+        if item is None or not self.allowed("topic.add_partitions"):
+            return
+        now = item.partitions or 0
+
+        def check(values: dict[str, str]) -> str | None:
+            problem = positive_int(values["total"], "the new total")
+            if problem is None and int(values["total"]) <= now:
+                problem = f"the new total must be more than {now}"
+            return problem
+
+        form = FormModal(
+            f"Add partitions to {item.name}",
+            [Field("total", f"New total (now {now})", str(now + 1))],
+            validate=check,
+            hint="Keys may map to different partitions afterwards.",
+            submit_label="Add",
+        )
+        self.app.push_screen(form, lambda v: self._add_partitions(item.name, v))
+
+    def _add_partitions(self, name: str, values: dict[str, str] | None) -> None:
+        if not values:
+            return
+        total = int(values["total"])
+        self.run_change(
+            f"adding partitions to {name}",
+            lambda: self.client.topics.add_partitions(name, total),
+            f"{name} now has {total} partitions",
+        )
+
+    def action_produce(self) -> None:
+        item = self.current
+        if item is None or not self.allowed("topic.produce"):
+            return
+        from kafkatui.ui.modals.produce import ProduceModal
+
+        self.app.push_screen(ProduceModal(item.name))

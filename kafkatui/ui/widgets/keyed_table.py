@@ -1,0 +1,105 @@
+"""A DataTable updated by diff: keyed rows, `update_cell` only where a value changed.
+
+Callers hand over the complete desired rows (already filtered and sorted). When the row
+keys and their order are unchanged, only changed cells are written; otherwise the table
+is rebuilt once inside `batch_update` (never row-by-row removal, which relayouts each
+time). The cursor stays on the same row key across rebuilds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import DataTable
+
+Cell = str | Text
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    width: int | None = None
+
+
+class KeyedTable(DataTable[Cell]):
+    BINDINGS = [
+        Binding("j", "vi('cursor_down')", "Down", show=False, id="table.down"),
+        Binding("k", "vi('cursor_up')", "Up", show=False, id="table.up"),
+        Binding("g", "vi('scroll_top')", "First", show=False, id="table.first"),
+        Binding("G", "vi('scroll_bottom')", "Last", show=False, id="table.last"),
+    ]
+    VI_KEYS = {"cursor_down": "j", "cursor_up": "k", "scroll_top": "g", "scroll_bottom": "G"}
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A view may claim a movement letter for itself (schemas use `k` to check)."""
+        if action == "vi" and parameters:
+            key = self.VI_KEYS.get(str(parameters[0]))
+            if key in getattr(self.screen, "RESERVED_KEYS", ()):
+                return False
+        return True
+
+    async def action_vi(self, action: str) -> None:
+        await self.run_action(action)
+
+    def __init__(self, columns: Sequence[Column], **kwargs: object) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
+        self._columns_spec = tuple(columns)
+        self._keys: list[str] = []
+        self._cells: dict[str, tuple[Cell, ...]] = {}
+
+    def on_mount(self) -> None:
+        for column in self._columns_spec:
+            self.add_column(column.label, key=column.key, width=column.width)
+
+    @property
+    def row_keys(self) -> list[str]:
+        return list(self._keys)
+
+    @property
+    def current_key(self) -> str | None:
+        if not self._keys or not 0 <= self.cursor_row < len(self._keys):
+            return None
+        return self._keys[self.cursor_row]
+
+    def sync(self, rows: Sequence[tuple[str, Sequence[Cell]]]) -> None:
+        keys = [key for key, _ in rows]
+        with self.app.batch_update():
+            if keys == self._keys:
+                self._update_changed(rows)
+            elif keys[: len(self._keys)] == self._keys:
+                self._update_changed(rows[: len(self._keys)])
+                for key, cells in rows[len(self._keys) :]:
+                    self._add(key, cells)
+            else:
+                self._rebuild(rows)
+
+    def _update_changed(self, rows: Sequence[tuple[str, Sequence[Cell]]]) -> None:
+        for key, cells in rows:
+            old = self._cells[key]
+            new = tuple(cells)
+            if old == new:
+                continue
+            for column, before, after in zip(self._columns_spec, old, new, strict=True):
+                if before != after:
+                    self.update_cell(key, column.key, after, update_width=column.width is None)
+            self._cells[key] = new
+
+    def _add(self, key: str, cells: Sequence[Cell]) -> None:
+        self.add_row(*cells, key=key)
+        self._keys.append(key)
+        self._cells[key] = tuple(cells)
+
+    def _rebuild(self, rows: Sequence[tuple[str, Sequence[Cell]]]) -> None:
+        # the cursor follows its row, unless it sits at the top: then the top stays selected
+        keep = self.current_key if self.cursor_row > 0 else None
+        self.clear()
+        self._keys = []
+        self._cells = {}
+        for key, cells in rows:
+            self._add(key, cells)
+        if keep in self._cells:
+            self.move_cursor(row=self._keys.index(keep), animate=False)

@@ -1,0 +1,310 @@
+"""The tail's record list, drawn through the Line API.
+
+The widget holds only sequence numbers of the rows it shows; records come from the
+tail session's ring buffer and are decoded lazily through `resolve(seq)` when a row is
+first drawn (or were decoded ahead by the screen's pump thread and handed in with
+`append`). Decoded rows and rendered strips sit in small LRU caches, so a flood of
+records costs a list append per record and a redraw of the visible lines only.
+
+Following is a reactive: moving up stops it and the screen shows how many records
+arrived since; `G`/end or `space` resumes.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from kafkatui.ui.format import format_level, timestamp_ms
+from kafkatui.ui.records import RecordView
+
+ROW_CACHE = 20_000
+STRIP_CACHE = 2_000
+MAX_WRAP_LINES = 6
+KEY_WIDTH = 14
+PREFIX_WIDTH = 12 + 1 + 12 + KEY_WIDTH + 1  # time, partition:offset, key
+
+
+class _Lru(OrderedDict[object, object]):
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def put(self, key: object, value: object) -> None:
+        self[key] = value
+        self.move_to_end(key)
+        if len(self) > self.limit:
+            self.popitem(last=False)
+
+
+class TailLog(ScrollView, can_focus=True):
+    COMPONENT_CLASSES = {"tail-log--cursor", "tail-log--meta"}
+    DEFAULT_CSS = """
+    TailLog { background: $surface; }
+    TailLog > .tail-log--cursor { background: $primary 40%; }
+    TailLog > .tail-log--meta { color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("up,k", "cursor(-1)", "Up", show=False, id="tail.up"),
+        Binding("down,j", "cursor(1)", "Down", show=False, id="tail.down"),
+        Binding("pageup", "cursor_page(-1)", "Page up", show=False, id="tail.page_up"),
+        Binding("pagedown", "cursor_page(1)", "Page down", show=False, id="tail.page_down"),
+        Binding("home,g", "first", "First", show=False, id="tail.first"),
+        Binding("end,G", "last", "Last", show=False, id="tail.last"),
+    ]
+
+    follow: reactive[bool] = reactive(True)
+    wrap: reactive[bool] = reactive(False)
+    cursor: reactive[int] = reactive(-1, always_update=True)
+
+    def __init__(
+        self,
+        resolve: Callable[[int], RecordView | None],
+        raw_size: Callable[[int], int],
+        **kwargs: object,
+    ) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._resolve = resolve
+        self._raw_size = raw_size
+        self.rows: list[int] = []
+        self.pending = 0  # rows appended while not following
+        self._views = _Lru(ROW_CACHE)
+        self._strips = _Lru(STRIP_CACHE)
+        self._starts: list[int] = []  # wrap mode: first line of each row (absolute numbering)
+        self._heights_width = 0
+
+    # ---- data -------------------------------------------------------------------------
+    def reset(self) -> None:
+        self.rows = []
+        self.pending = 0
+        self._starts = []
+        self._strips.clear()
+        self.cursor = -1
+        self._update_size()
+
+    def append(
+        self, seqs: Iterable[int], views: dict[int, RecordView], count_pending: bool = True
+    ) -> None:
+        for seq, view in views.items():
+            self._views.put(seq, view)
+        added = list(seqs)
+        if not added:
+            return
+        self.rows.extend(added)
+        if self.wrap:
+            self._extend_starts(added)
+        if not self.follow and count_pending:
+            self.pending += len(added)
+        self._update_size()
+        if self.follow:
+            self._jump_to_end()
+
+    def trim_before(self, first_seq: int) -> None:
+        """Forget rows the ring buffer has evicted; keeps the visible lines still."""
+        cut = bisect.bisect_left(self.rows, first_seq)
+        if cut == 0:
+            return
+        lines = self._line_of(cut)
+        del self.rows[:cut]
+        if self.wrap:
+            del self._starts[:cut]
+        self.cursor = max(-1, self.cursor - cut) if self.rows else -1
+        self._update_size()
+        if not self.follow:
+            self.scroll_to(y=max(0, self.scroll_y - lines), animate=False)
+
+    def view_at(self, index: int) -> RecordView | None:
+        if not 0 <= index < len(self.rows):
+            return None
+        seq = self.rows[index]
+        view = self._views.get(seq)
+        if view is None:
+            view = self._resolve(seq)
+            if view is not None:
+                self._views.put(seq, view)
+        return view  # type: ignore[return-value]
+
+    @property
+    def current(self) -> RecordView | None:
+        return self.view_at(self.cursor)
+
+    # ---- geometry ---------------------------------------------------------------------
+    def _row_height(self, seq: int, width: int) -> int:
+        """From the decoded text when cached, else the raw size: layout needs no decoding."""
+        view = self._views.get(seq)
+        if isinstance(view, RecordView):
+            length = len(view.value_text) + len(view.key_text)
+        else:
+            length = self._raw_size(seq)
+        return max(1, min(MAX_WRAP_LINES, math.ceil((length + PREFIX_WIDTH) / max(10, width))))
+
+    def _extend_starts(self, seqs: list[int]) -> None:
+        width = max(10, self.scrollable_content_region.width)
+        next_start = self._total_lines()
+        for seq in seqs:
+            self._starts.append(next_start)
+            next_start += self._row_height(seq, width)
+
+    def _rebuild_starts(self) -> None:
+        self._starts = []
+        if self.wrap:
+            self._extend_starts(list(self.rows))
+        self._heights_width = self.scrollable_content_region.width
+
+    def _total_lines(self) -> int:
+        if not self.wrap:
+            return len(self.rows)
+        if not self._starts:
+            return 0
+        last = self.rows[-1] if self.rows else 0
+        width = max(10, self.scrollable_content_region.width)
+        return self._starts[-1] - self._starts[0] + self._row_height(last, width)
+
+    def _line_of(self, index: int) -> int:
+        if not self.wrap:
+            return index
+        if index >= len(self._starts):
+            return self._total_lines()
+        return self._starts[index] - self._starts[0]
+
+    def _row_at_line(self, line: int) -> tuple[int, int]:
+        if not self.wrap:
+            return line, 0
+        if not self._starts:
+            return len(self.rows), 0
+        absolute = line + self._starts[0]
+        index = bisect.bisect_right(self._starts, absolute) - 1
+        return index, absolute - self._starts[index]
+
+    def _update_size(self) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, self._total_lines())
+        self.refresh()
+
+    def on_resize(self) -> None:
+        if self.wrap and self.scrollable_content_region.width != self._heights_width:
+            self._rebuild_starts()
+        self._strips.clear()
+        self._update_size()
+        if self.follow:
+            self._jump_to_end()
+
+    def watch_wrap(self) -> None:
+        self._strips.clear()
+        self._rebuild_starts()
+        self._update_size()
+        self._show_cursor()
+
+    # ---- following and cursor ---------------------------------------------------------
+    def watch_follow(self, follow: bool) -> None:
+        if follow:
+            self.pending = 0
+            self._jump_to_end()
+
+    def _jump_to_end(self) -> None:
+        self.cursor = len(self.rows) - 1
+        self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
+
+    def watch_cursor(self) -> None:
+        self.refresh()
+
+    def _show_cursor(self) -> None:
+        if self.cursor < 0:
+            return
+        top = self._line_of(self.cursor)
+        bottom = self._line_of(self.cursor + 1) - 1 if self.wrap else top
+        height = self.scrollable_content_region.height
+        if top < self.scroll_y:
+            self.scroll_to(y=top, animate=False, immediate=True)
+        elif bottom >= self.scroll_y + height:
+            self.scroll_to(y=bottom - height + 1, animate=False, immediate=True)
+
+    def move_cursor(self, delta: int) -> None:
+        if not self.rows:
+            return
+        target = max(0, min(len(self.rows) - 1, (self.cursor if self.cursor >= 0 else 0) + delta))
+        if delta < 0 or target < len(self.rows) - 1:
+            self.follow = False
+        self.cursor = target
+        self._show_cursor()
+
+    def action_cursor(self, delta: int) -> None:
+        self.move_cursor(delta)
+
+    def action_cursor_page(self, direction: int) -> None:
+        self.move_cursor(direction * max(1, self.scrollable_content_region.height - 1))
+
+    def action_first(self) -> None:
+        self.follow = False
+        self.cursor = 0 if self.rows else -1
+        self.scroll_to(y=0, animate=False, immediate=True)
+
+    def action_last(self) -> None:
+        self.follow = True
+
+    def _on_mouse_scroll_up(self, event: object) -> None:
+        self.follow = False
+
+    # ---- drawing ----------------------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index, sub = self._row_at_line(int(self.scroll_y) + y)
+        base = self.rich_style
+        if index >= len(self.rows) or index < 0:
+            return Strip.blank(width, base)
+        strips = self._row_strips(index, width)
+        strip = strips[sub] if sub < len(strips) else Strip.blank(width, base)
+        if index == self.cursor:
+            strip = strip.apply_style(self.get_component_rich_style("tail-log--cursor"))
+        return strip
+
+    def _row_strips(self, index: int, width: int) -> list[Strip]:
+        seq = self.rows[index]
+        cache_key = (seq, width, self.wrap)
+        cached = self._strips.get(cache_key)
+        if cached is not None:
+            return cached  # type: ignore[return-value]
+        view = self.view_at(index)
+        text = self._row_text(view) if view else Text(f"(record {seq} evicted)")
+        base = self.rich_style
+        if self.wrap:
+            # cut by characters, not words: the height was planned from the length
+            height = (self._line_of(index + 1) - self._line_of(index)) or 1
+            length = len(text)
+            cuts = list(range(width, length, width))[: height - 1]
+            lines = list(text.divide(cuts))
+            if cuts and length > cuts[-1] + width:
+                lines[-1].truncate(width, overflow="ellipsis")
+            strips = [
+                Strip(line.render(self.app.console)).crop_extend(0, width, base) for line in lines
+            ]
+        else:
+            text.truncate(width, overflow="ellipsis")
+            strips = [Strip(text.render(self.app.console)).crop_extend(0, width, base)]
+        self._strips.put(cache_key, strips)
+        return strips
+
+    def _row_text(self, view: RecordView) -> Text:
+        record = view.record
+        colours = self.app.theme_variables
+        meta: Style = self.get_component_rich_style("tail-log--meta")
+        text = Text(no_wrap=not self.wrap, end="")
+        text.append(timestamp_ms(record.timestamp_ms)[11:], style=meta)
+        text.append(f" {record.partition:>2}:{record.offset:<8} ", style=meta)
+        key = view.key_text
+        text.append((key[: KEY_WIDTH - 1] + "~" if len(key) > KEY_WIDTH else key).ljust(KEY_WIDTH))
+        text.append(" ")
+        level = format_level(view.value.format, bool(view.value.error))
+        text.append(view.value_text, style=colours.get(level, ""))
+        if record.headers:
+            text.append(f"  [{len(record.headers)}h]", style=meta)
+        return text

@@ -1,0 +1,193 @@
+"""Regenerate the SVG screenshots in this directory from the real app on the demo sandbox.
+
+    python screenshots/make_screenshots.py              # start/seed the demo, then shoot
+    python screenshots/make_screenshots.py --no-setup   # use the sandbox as it runs now
+
+It starts the sandbox if needed, loads the demo data (idempotent) and keeps the live
+traffic flowing while it drives the app through every view. Nothing is changed on the
+cluster: the reset wizard is shot at its preview, and the audit log goes to a temp dir.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kafkatui.cluster.client import ClusterClient  # noqa: E402
+from kafkatui.cluster.guard import Guard  # noqa: E402
+from kafkatui.config.sandbox import sandbox_settings  # noqa: E402
+from kafkatui.ui import make_app  # noqa: E402
+from kafkatui.ui.widgets.keyed_table import KeyedTable  # noqa: E402
+
+KEY_NAMES = {" ": "space", "/": "slash", ":": "colon", "-": "minus", ".": "full_stop"}
+
+
+def setup_demo() -> Callable[[], None]:
+    """Sandbox up, seed, traffic on. Returns the function that stops the traffic again."""
+    from kafkatui.sandbox.runtime import Sandbox, start_traffic, stop_traffic
+    from kafkatui.sandbox.seed import seed
+
+    box = Sandbox(say=print)
+    status = box.status()
+    if status is None or not status.running:
+        status = box.up()
+    seed(status.to_json(), say=print)
+    started = start_traffic()
+    return stop_traffic if started else (lambda: None)
+
+
+class Driver:
+    def __init__(self, pilot: Any, out: Path) -> None:
+        self.pilot = pilot
+        self.app = pilot.app
+        self.out = out
+
+    async def keys(self, *keys: str) -> None:
+        await self.pilot.press(*keys)
+        await self.pilot.pause(0.3)
+
+    async def type(self, text: str) -> None:
+        await self.keys(*(KEY_NAMES.get(ch, ch) for ch in text))
+
+    async def until(self, check: Callable[[], bool], timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not check():
+            if time.monotonic() > deadline:
+                raise SystemExit(f"timed out on screen {self.app.screen!r}")
+            await self.pilot.pause(0.2)
+
+    async def select(self, key: str) -> None:
+        """Wait for a row to show in the current list, then put the cursor on it."""
+
+        def found() -> bool:
+            return key in self.app.screen.query_one("#table", KeyedTable).row_keys
+
+        await self.until(found)
+        table = self.app.screen.query_one("#table", KeyedTable)
+        table.move_cursor(row=table.row_keys.index(key), animate=False)
+        await self.pilot.pause(0.3)
+
+    async def settle(self, seconds: float = 2.0) -> None:
+        """Give polls time to fill columns; then wait for running workers."""
+        await self.pilot.pause(seconds)
+        await self.app.workers.wait_for_complete()
+        await self.pilot.pause(0.3)
+
+    def shot(self, name: str) -> None:
+        self.app.save_screenshot(f"{name}.svg", str(self.out))
+        print(f"wrote {self.out / name}.svg")
+
+
+async def drive(d: Driver) -> None:
+    await d.select("orders")
+    await d.settle()
+    d.shot("topics")
+    await d.keys("d")
+    await d.settle()
+    d.shot("topic-detail")
+    await d.keys("escape")
+    await d.select("orders")
+    await d.keys("t")
+    await d.settle(3)
+    await d.keys("k", "k")
+    d.shot("tail-orders")
+    await d.keys("enter")
+    await d.settle(1)
+    d.shot("tail-inspector")
+    await d.keys("escape", "escape")
+    await d.keys("colon")
+    await d.type("tail clickstream")
+    await d.keys("enter")
+    await d.settle(4)
+    d.shot("tail-clickstream")
+    await d.keys("escape", "2")
+    await d.select("order-service")
+    await d.settle(6)  # a few lag samples for the sparklines
+    d.shot("groups")
+    await d.keys("enter")
+    await d.settle()
+    d.shot("group-detail")
+    await d.keys("o")
+    await d.settle(1)
+    await d.keys("down", "up", "enter")  # latest, then back to earliest: moves on
+    await d.keys("down", "enter")  # to latest -> scope
+    await d.keys("enter")  # the group's topic, all partitions -> preview
+    await d.settle(2)
+    d.shot("reset-wizard-preview")
+    await d.keys("escape", "escape", "3")
+    await d.select("sandbox/broken-sink")
+    await d.settle()
+    d.shot("connectors")
+    await d.keys("enter")
+    await d.settle()
+    d.shot("connector-detail")
+    await d.keys("escape", "4")
+    await d.select("orders-value")
+    await d.settle()
+    d.shot("schemas")
+    await d.keys("D")
+    await d.settle()
+    d.shot("schema-diff")
+    await d.keys("escape", "5")
+    await d.settle()
+    d.shot("brokers")
+    await d.keys("6")
+    await d.settle(3)
+    d.shot("health")
+    await d.keys("colon")
+    await d.type("acls")
+    await d.keys("enter")
+    await d.settle()
+    d.shot("acls")
+    await d.keys("question_mark")
+    d.shot("help")
+    await d.keys("escape", "1", "colon")
+    await d.type("theme light")
+    await d.keys("enter")
+    await d.settle()
+    d.shot("theme-light")
+    await d.keys("colon")
+    await d.type("theme high-contrast")
+    await d.keys("enter")
+    await d.settle()
+    d.shot("theme-high-contrast")
+
+
+async def main_async(out: Path, size: tuple[int, int]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        guard = Guard(read_only=False, profile="sandbox", audit_path=Path(tmp) / "audit.jsonl")
+        client = ClusterClient(sandbox_settings(), guard)
+        app = make_app(client, cursor_blink=False)
+        try:
+            async with app.run_test(size=size) as pilot:
+                await drive(Driver(pilot, out))
+        finally:
+            client.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-setup", action="store_true", help="use the running sandbox as is")
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent)
+    parser.add_argument("--size", default="120x36", help="terminal size, WIDTHxHEIGHT")
+    args = parser.parse_args()
+    width, height = (int(n) for n in args.size.split("x"))
+    stop = (lambda: None) if args.no_setup else setup_demo()
+    try:
+        asyncio.run(main_async(args.out, (width, height)))
+    finally:
+        stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,46 @@
+"""Helpers shared by the UI tests: build the app on the fake, wait without sleeping."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from textual.pilot import Pilot
+
+from kafkatui.ui import make_app
+from kafkatui.ui.app import KafkaTuiApp
+from tests.ui.fake_client import FakeClient
+
+SIZES = [(80, 24), (120, 40)]
+SIZE_IDS = ["80x24", "120x40"]
+
+
+def new_app(client: Any | None = None, **kwargs: Any) -> KafkaTuiApp:
+    return make_app(client or FakeClient(), cursor_blink=False, **kwargs)
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Let posted messages land and running workers finish (twice: results start workers)."""
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def keys(*presses: str | Sequence[str]) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    """A run_before that presses each group of keys and settles after each group."""
+
+    async def run(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        for group in presses:
+            if isinstance(group, str):
+                group = [group]
+            await pilot.press(*group)
+            await settle(pilot)
+
+    return run
+
+
+def typed(text: str) -> list[str]:
+    names = {" ": "space", "/": "slash", ":": "colon", "-": "minus", ".": "full_stop"}
+    return [names.get(ch, ch) for ch in text]

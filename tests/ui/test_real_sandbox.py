@@ -1,0 +1,237 @@
+"""Pilot tests of the real app on the real sandbox: tail, connector pause, reset, read-only."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from confluent_kafka import Consumer, Producer
+from confluent_kafka import TopicPartition as KafkaTopicPartition
+from textual.notifications import Notify
+
+from kafkatui.cluster.client import ClusterClient
+from kafkatui.cluster.errors import NotFound
+from kafkatui.cluster.guard import Guard
+from kafkatui.cluster.settings import ConnectionSettings
+from kafkatui.ui.modals.reset_wizard import ResetWizard
+from kafkatui.ui.screens.base import TableView
+from kafkatui.ui.screens.tail import TailView
+from kafkatui.ui.widgets.keyed_table import KeyedTable
+from tests.integration.kafka_helpers import commit, drop_groups, drop_topic, make_topic
+from tests.ui.support import new_app, settle, typed
+
+pytestmark = pytest.mark.integration
+
+SIZE = (120, 40)
+SOURCE = "org.apache.kafka.connect.file.FileStreamSourceConnector"
+
+
+@pytest.fixture
+def client(sandbox_settings: ConnectionSettings, guard: Guard) -> Iterator[ClusterClient]:
+    real = ClusterClient(sandbox_settings, guard)
+    yield real
+    real.close()
+
+
+@pytest.fixture
+def topic(sandbox_settings: ConnectionSettings, unique: str) -> Iterator[str]:
+    make_topic(sandbox_settings, unique, 2)
+    yield unique
+    drop_topic(sandbox_settings, unique)
+
+
+@pytest.fixture
+def connector(client: ClusterClient, topic: str, tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """A running FileStream source connector: (cluster, name)."""
+    cluster = client.connect.clusters()[0]
+    source = tmp_path / "in.txt"
+    source.write_text("one\ntwo\n")
+    client.connect.create(
+        cluster,
+        topic,
+        {"connector.class": SOURCE, "tasks.max": "1", "file": str(source), "topic": topic},
+    )
+
+    def running() -> bool:
+        try:
+            return client.connect.status(cluster, topic).state == "RUNNING"
+        except NotFound:  # Connect reports no status for a moment after creating
+            return False
+
+    poll(running, 60)
+    yield cluster, topic
+    client.connect.delete(cluster, topic)
+
+
+def poll(check: Callable[[], bool], timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.3)
+
+
+async def wait_for(pilot: Any, check: Callable[[], bool], timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "condition not met in time"
+        await pilot.pause(0.2)
+
+
+async def select_row(pilot: Any, key: str, timeout: float = 30.0) -> None:
+    """Wait for `key` to appear in the current list (refreshing), then put the cursor on it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        table = pilot.app.screen.query_one("#table", KeyedTable)
+        if key in table.row_keys:
+            table.move_cursor(row=table.row_keys.index(key), animate=False)
+            await pilot.pause()
+            return
+        assert time.monotonic() < deadline, f"{key} never appeared"
+        await pilot.press("ctrl+r")
+        await pilot.pause(0.5)
+
+
+async def test_tail_shows_a_record_produced_after_it_opened(
+    client: ClusterClient, topic: str, sandbox_settings: ConnectionSettings
+) -> None:
+    app = new_app(client)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("colon", *typed(f"tail {topic}"), "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, TailView))
+        tail = app.screen
+        assert isinstance(tail, TailView)
+        await wait_for(pilot, lambda: tail.session is not None and tail._stats.caught_up)
+        producer = Producer({"bootstrap.servers": sandbox_settings.bootstrap_servers})
+        producer.produce(topic, key=b"k1", value=b'{"marker": "after-open"}', partition=1)
+        assert producer.flush(30) == 0
+
+        def shown() -> bool:
+            return any(
+                "after-open" in (view.value_text if (view := tail.log_view.view_at(i)) else "")
+                for i in range(len(tail.log_view.rows))
+            )
+
+        await wait_for(pilot, shown)
+        row = tail.log_view.view_at(len(tail.log_view.rows) - 1)
+        assert row is not None and row.record.partition == 1 and row.value.format == "json"
+
+
+async def test_p_changes_the_real_connector_state(
+    client: ClusterClient, connector: tuple[str, str]
+) -> None:
+    cluster, name = connector
+    app = new_app(client)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        await select_row(pilot, f"{cluster}/{name}")
+        await pilot.press("p")
+        await wait_for(pilot, lambda: client.connect.status(cluster, name).state == "PAUSED")
+        await wait_for(
+            pilot,
+            lambda: app.screen.items[f"{cluster}/{name}"].state == "PAUSED",  # type: ignore[attr-defined]
+        )
+        await pilot.press("p")
+        await wait_for(pilot, lambda: client.connect.status(cluster, name).state == "RUNNING")
+
+
+async def test_reset_wizard_changes_real_committed_offsets(
+    client: ClusterClient, topic: str, unique: str, sandbox_settings: ConnectionSettings
+) -> None:
+    producer = Producer({"bootstrap.servers": sandbox_settings.bootstrap_servers})
+    for partition in (0, 1):
+        for i in range(10):
+            producer.produce(topic, value=f"v{i}".encode(), partition=partition)
+    assert producer.flush(30) == 0
+    group = f"{unique}-group"
+    commit(sandbox_settings, group, {(topic, 0): 10, (topic, 1): 10})
+    app = new_app(client)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("2")
+            await select_row(pilot, group)
+            await pilot.press("o")
+            await wait_for(pilot, lambda: isinstance(app.screen, ResetWizard))
+            wizard = app.screen
+            assert isinstance(wizard, ResetWizard)
+            await pilot.press("down", "down", "down", "enter")  # to an offset
+            await pilot.press(*typed("3"), "enter")
+            await settle(pilot)
+            await pilot.press("enter")  # scope: the group's topic, all partitions
+            await wait_for(pilot, lambda: wizard.step == "step-preview")
+            assert wizard.plan is not None
+            assert [(r.partition, r.current, r.new) for r in wizard.plan.rows] == [
+                (0, 10, 3),
+                (1, 10, 3),
+            ]
+            await pilot.press("enter")
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: wizard.step == "step-result")
+            assert wizard.result is not None and not wizard.result.mismatches
+        assert committed(sandbox_settings, group, topic) == {0: 3, 1: 3}
+    finally:
+        drop_groups(sandbox_settings, group)
+
+
+def committed(settings: ConnectionSettings, group: str, topic: str) -> dict[int, int]:
+    """Read committed offsets with a plain consumer, independent of the code under test."""
+    consumer = Consumer({"bootstrap.servers": settings.bootstrap_servers, "group.id": group})
+    try:
+        tps = [KafkaTopicPartition(topic, p) for p in (0, 1)]
+        return {tp.partition: tp.offset for tp in consumer.committed(tps, timeout=30)}
+    finally:
+        consumer.close()
+
+
+class Notes(list[str]):
+    def __call__(self, message: Any) -> None:
+        if isinstance(message, Notify):
+            self.append(message.notification.message)
+
+
+async def test_read_only_refuses_each_changing_action(
+    sandbox_settings: ConnectionSettings, connector: tuple[str, str], tmp_path: Path
+) -> None:
+    cluster, name = connector
+    guard = Guard(read_only=True, profile="sandbox", audit_path=tmp_path / "ro-audit.jsonl")
+    client = ClusterClient(sandbox_settings, guard)
+    notes = Notes()
+    app = new_app(client)
+    try:
+        async with app.run_test(size=SIZE, message_hook=notes) as pilot:
+            await select_row(pilot, name)
+            for key in ("n", "ctrl+d", "plus", "P"):
+                await pilot.press(key)
+            await pilot.press("3")
+            await select_row(pilot, f"{cluster}/{name}")
+            for key in ("p", "s", "r"):
+                await pilot.press(key)
+            await pilot.press("colon", *typed("acls"), "enter")
+            await wait_for(pilot, lambda: isinstance(app.screen, TableView))
+            await pilot.press("n", "ctrl+d")
+            await settle(pilot)
+            assert len([n for n in notes if n.startswith("read-only")]) >= 8
+        assert client.connect.status(cluster, name).state == "RUNNING"
+        assert guard.read_audit() == []
+    finally:
+        client.close()
+
+
+async def test_read_only_client_refuses_even_without_the_ui_check(
+    sandbox_settings: ConnectionSettings, connector: tuple[str, str], tmp_path: Path
+) -> None:
+    cluster, name = connector
+    guard = Guard(read_only=True, profile="sandbox", audit_path=tmp_path / "ro-audit.jsonl")
+    client = ClusterClient(sandbox_settings, guard)
+    app = new_app(client, read_only=False)  # the UI believes it may change things
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("3")
+            await select_row(pilot, f"{cluster}/{name}")
+            await pilot.press("p")
+            await wait_for(pilot, lambda: any("read-only" in e.message for e in app.errors))
+        assert client.connect.status(cluster, name).state == "RUNNING"
+    finally:
+        client.close()

@@ -1,0 +1,168 @@
+"""Snapshots of every view and the main dialogs at 80x24 and 120x40, on the fake client."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.ui.fake_client import FakeClient
+from tests.ui.support import SIZE_IDS, SIZES, keys, new_app, typed
+
+size = pytest.mark.parametrize("terminal_size", SIZES, ids=SIZE_IDS)
+
+
+@size
+class TestTopics:
+    def test_list(self, snap_compare, terminal_size):
+        assert snap_compare(new_app(), terminal_size=terminal_size, run_before=keys())
+
+    def test_filtered(self, snap_compare, terminal_size):
+        run = keys("slash", typed("ord"), "enter")
+        assert snap_compare(new_app(), terminal_size=terminal_size, run_before=run)
+
+    def test_detail(self, snap_compare, terminal_size):
+        run = keys(["j", "j", "j"], "d")
+        assert snap_compare(new_app(), terminal_size=terminal_size, run_before=run)
+
+    def test_create_dialog(self, snap_compare, terminal_size):
+        assert snap_compare(new_app(), terminal_size=terminal_size, run_before=keys("n"))
+
+    def test_delete_confirm(self, snap_compare, terminal_size):
+        run = keys(["j", "j", "j"], "ctrl+d", typed("ord"))
+        assert snap_compare(new_app(), terminal_size=terminal_size, run_before=run)
+
+    def test_add_partitions_dialog(self, snap_compare, terminal_size):
+        run = keys(["j", "j", "j"], "plus")
+        assert snap_compare(new_app(), terminal_size=terminal_size, run_before=run)
+
+    def test_produce_dialog(self, snap_compare, terminal_size):
+        run = keys(["j", "j", "j"], "P")
+        assert snap_compare(new_app(), terminal_size=terminal_size, run_before=run)
+
+
+@size
+class TestTail:
+    def test_following(self, snap_compare, terminal_size):
+        run = keys(["j", "j", "j"], "t")
+        assert snap_compare(new_app(), terminal_size=terminal_size, run_before=run)
+
+    def test_paused_and_filtered(self, snap_compare, terminal_size):
+        run = keys(["j", "j", "j"], "t", "space", "slash", typed("o-001"), "enter")
+        assert snap_compare(new_app(), terminal_size=terminal_size, run_before=run)
+
+    def test_wrapped(self, snap_compare, terminal_size):
+        run = keys(["j", "j", "j"], "t", "w")
+        assert snap_compare(new_app(), terminal_size=terminal_size, run_before=run)
+
+    def test_inspector(self, snap_compare, terminal_size):
+        run = keys(["j", "j", "j"], "t", ["k", "k", "k"], "enter")
+        assert snap_compare(new_app(), terminal_size=terminal_size, run_before=run)
+
+    def test_seek_dialog(self, snap_compare, terminal_size):
+        run = keys(["j", "j", "j"], "t", "s")
+        assert snap_compare(new_app(), terminal_size=terminal_size, run_before=run)
+
+
+@size
+class TestGroups:
+    def test_list(self, snap_compare, terminal_size):
+        assert snap_compare(new_app(), terminal_size=terminal_size, run_before=keys("2"))
+
+    def test_detail(self, snap_compare, terminal_size):
+        assert snap_compare(new_app(), terminal_size=terminal_size, run_before=keys("2", "enter"))
+
+    def test_reset_mode(self, snap_compare, terminal_size):
+        assert snap_compare(new_app(), terminal_size=terminal_size, run_before=keys("2", "o"))
+
+    def test_reset_preview(self, snap_compare, terminal_size):
+        run = keys("2", "o", ["down", "down", "down", "enter"], typed("100"), "enter", "enter")
+        assert snap_compare(new_app(), terminal_size=terminal_size, run_before=run)
+
+    def test_reset_result(self, snap_compare, terminal_size):
+        run = keys("2", "o", "down", "enter", "enter", "enter", "enter")
+        assert snap_compare(new_app(), terminal_size=terminal_size, run_before=run)
+
+
+@size
+class TestConnectors:
+    def test_list(self, snap_compare, terminal_size):
+        assert snap_compare(new_app(), terminal_size=terminal_size, run_before=keys("3"))
+
+    def test_detail(self, snap_compare, terminal_size):
+        assert snap_compare(new_app(), terminal_size=terminal_size, run_before=keys("3", "enter"))
+
+    def test_restart_choice(self, snap_compare, terminal_size):
+        assert snap_compare(new_app(), terminal_size=terminal_size, run_before=keys("3", "r"))
+
+    def test_config(self, snap_compare, terminal_size):
+        assert snap_compare(new_app(), terminal_size=terminal_size, run_before=keys("3", "c"))
+
+    def test_trace(self, snap_compare, terminal_size):
+        run = keys("3", "enter", "enter")
+        assert snap_compare(new_app(), terminal_size=terminal_size, run_before=run)
+
+
+@size
+class TestSchemas:
+    def test_list(self, snap_compare, terminal_size):
+        assert snap_compare(new_app(), terminal_size=terminal_size, run_before=keys("4"))
+
+    def test_versions(self, snap_compare, terminal_size):
+        assert snap_compare(new_app(), terminal_size=terminal_size, run_before=keys("4", "enter"))
+
+    def test_diff(self, snap_compare, terminal_size):
+        assert snap_compare(new_app(), terminal_size=terminal_size, run_before=keys("4", "D"))
+
+    def test_compatibility(self, snap_compare, terminal_size):
+        assert snap_compare(new_app(), terminal_size=terminal_size, run_before=keys("4", "c"))
+
+    def test_check(self, snap_compare, terminal_size):
+        assert snap_compare(new_app(), terminal_size=terminal_size, run_before=keys("4", "k"))
+
+
+@size
+class TestOtherViews:
+    def test_brokers(self, snap_compare, terminal_size):
+        assert snap_compare(new_app(), terminal_size=terminal_size, run_before=keys("5"))
+
+    def test_health(self, snap_compare, terminal_size):
+        assert snap_compare(new_app(), terminal_size=terminal_size, run_before=keys("6"))
+
+    def test_acls(self, snap_compare, terminal_size):
+        run = keys("colon", typed("acls"), "enter")
+        assert snap_compare(new_app(), terminal_size=terminal_size, run_before=run)
+
+    def test_acl_create_dialog(self, snap_compare, terminal_size):
+        run = keys("colon", typed("acls"), "enter", "n")
+        assert snap_compare(new_app(), terminal_size=terminal_size, run_before=run)
+
+    def test_audit(self, snap_compare, terminal_size):
+        client = FakeClient()
+        client.connect.pause("sandbox", "clickstream-file-source")
+        run = keys("colon", typed("audit"), "enter")
+        assert snap_compare(new_app(client), terminal_size=terminal_size, run_before=run)
+
+
+@size
+class TestShell:
+    def test_help(self, snap_compare, terminal_size):
+        assert snap_compare(
+            new_app(), terminal_size=terminal_size, run_before=keys("question_mark")
+        )
+
+    def test_command_line_completion(self, snap_compare, terminal_size):
+        run = keys("colon", typed("tail cl"))
+        assert snap_compare(new_app(), terminal_size=terminal_size, run_before=run)
+
+    def test_read_only_badge_and_refusal(self, snap_compare, terminal_size):
+        app = new_app(FakeClient(read_only=True))
+        assert snap_compare(app, terminal_size=terminal_size, run_before=keys("ctrl+d"))
+
+    def test_light_theme(self, snap_compare, terminal_size):
+        assert snap_compare(
+            new_app(theme="light"), terminal_size=terminal_size, run_before=keys("2")
+        )
+
+    def test_high_contrast_theme(self, snap_compare, terminal_size):
+        assert snap_compare(
+            new_app(theme="high-contrast"), terminal_size=terminal_size, run_before=keys("3")
+        )
