@@ -22,6 +22,7 @@ def make_app(
     switch_profile: Callable[[str], Any] | None = None,
     cursor_blink: bool = True,
     themes_dir: Path | None = None,
+    ascii_borders: bool | None = None,
 ) -> KafkaTuiApp:
     from kafkatui.ui.app import KafkaTuiApp
 
@@ -35,6 +36,7 @@ def make_app(
         switch_profile=switch_profile,
         cursor_blink=cursor_blink,
         themes_dir=themes_dir,
+        ascii_borders=ascii_borders,
     )
 
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
@@ -24,6 +23,8 @@ from textual.worker import Worker, WorkerState
 
 from kafkatui.cluster.errors import ConnectionFailed, KafkaTuiError, Refused
 from kafkatui.ui.themes import DEFAULT_THEME, load_themes, shipped_theme_dirs, user_theme_dir
+from kafkatui.ui.widgets.glyphs import ascii_borders_wanted, ascii_key, use_ascii_scrollbars
+from kafkatui.ui.workers import io_work
 
 ERROR_LOG_SIZE = 200
 
@@ -100,8 +101,12 @@ class KafkaTuiApp(App[int]):
         switch_profile: Callable[[str], Any] | None = None,
         cursor_blink: bool = True,
         themes_dir: Path | None = None,
+        ascii_borders: bool | None = None,
     ) -> None:
         super().__init__()
+        use_ascii_scrollbars()
+        if ascii_borders_wanted(ascii_borders):
+            self.add_class("-ascii")  # app.tcss swaps box-drawing borders for +-|
         self.client = client
         self.errors: deque[ErrorEntry] = deque(maxlen=ERROR_LOG_SIZE)
         self.known_topics: list[str] = []
@@ -133,13 +138,7 @@ class KafkaTuiApp(App[int]):
             )
         self.load_cluster_id()
 
-    @work(
-        thread=True,
-        exclusive=True,
-        exit_on_error=False,
-        group="cluster",
-        description="reading cluster metadata",
-    )
+    @io_work("cluster", "reading cluster metadata")
     def load_cluster_id(self) -> None:
         info = self.client.brokers.cluster_info()
         self.call_from_thread(setattr, self, "cluster_id", info.cluster_id)
@@ -154,6 +153,10 @@ class KafkaTuiApp(App[int]):
         if not quiet:
             self.notify(f"unknown theme {name!r}", severity="warning")
         return False
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Footer and help show keys in ASCII ("enter", not a return-arrow symbol)."""
+        return ascii_key(super().get_key_display(binding))
 
     # ---- the one error path -----------------------------------------------------------
     def worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -262,13 +265,7 @@ class KafkaTuiApp(App[int]):
             return
         self.connect_profile(name)
 
-    @work(
-        thread=True,
-        exclusive=True,
-        exit_on_error=False,
-        group="profile",
-        description="switching profile",
-    )
+    @io_work("profile", "switching profile")
     def connect_profile(self, name: str) -> None:
         assert self._switch_profile is not None
         client = self._switch_profile(name)
@@ -339,6 +336,7 @@ def app_from_config(client: Any, config: Any = None) -> KafkaTuiApp:
         profiles=tuple(getattr(config, "profiles", None) or ()),
         switch_profile=switch_profile if config is not None else None,
         themes_dir=getattr(config, "themes_dir", None),
+        ascii_borders=getattr(settings, "ascii_borders", None),
     )
 
 

@@ -19,6 +19,14 @@ def count(n: int | None) -> str:
     return "-" if n is None else f"{n:,}"
 
 
+def shorten(text: str, width: int | None) -> str:
+    """Cut the middle out of a long name: its end (.dlq, -value, -changelog) matters too."""
+    if width is None or len(text) <= width:
+        return text
+    keep = max(width - 2, 2)
+    return text[: (keep + 1) // 2] + ".." + text[len(text) - keep // 2 :]
+
+
 def size(n: int | None) -> str:
     if n is None:
         return "-"

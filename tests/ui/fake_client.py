@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any, Literal
 
 from kafkatui.cluster.api import TailStart
@@ -123,6 +124,7 @@ class FakeTopics:
     def __init__(self, shared: _Shared) -> None:
         self._shared = shared
         self._topics = dict(_TOPICS)
+        self._overrides: dict[str, dict[str, str | None]] = {}  # topic -> altered configs
         self.produced: list[tuple[str, bytes | None, bytes | None]] = []
 
     def list_names(self) -> list[TopicSummary]:
@@ -164,7 +166,14 @@ class FakeTopics:
             ConfigEntry("min.insync.replicas", "2", False, False, False, "DYNAMIC_TOPIC_CONFIG"),
             ConfigEntry("segment.bytes", "1073741824", True, False, False, "DEFAULT_CONFIG"),
         )
-        return TopicDetail(name=name, partitions=parts, configs=configs)
+        altered = self._overrides.get(name, {})
+        shown = tuple(
+            ConfigEntry(c.name, altered[c.name], False, False, False, "DYNAMIC_TOPIC_CONFIG")
+            if altered.get(c.name) is not None
+            else c
+            for c in configs
+        )
+        return TopicDetail(name=name, partitions=parts, configs=shown)
 
     def create(
         self,
@@ -189,6 +198,7 @@ class FakeTopics:
 
     def alter_config(self, name: str, updates: Mapping[str, str | None]) -> Any:
         self._shared.change("topic.alter_config", name, dict(updates))
+        self._overrides.setdefault(name, {}).update(updates)
         return None
 
     def produce(
@@ -261,7 +271,11 @@ class FakeGroups:
         self._lags.pop(group_id, None)
 
     def delete_offsets(self, group_id: str, partitions: Sequence[TopicPartition]) -> None:
-        self._shared.change("group.delete_offsets", group_id)
+        self._shared.change("group.delete_offsets", group_id, tuple(partitions))
+        drop = {(tp.topic, tp.partition) for tp in partitions}
+        old = self._lags[group_id]
+        kept = tuple(p for p in old.partitions if (p.topic, p.partition) not in drop)
+        self._lags[group_id] = replace(old, partitions=kept)
 
     def plan_reset(
         self, group_id: str, topic: str, partitions: Sequence[int] | None, spec: ResetSpec
@@ -491,11 +505,13 @@ class FakeRegistry:
         return 99
 
     def delete_subject(self, subject: str, permanent: bool = False) -> list[int]:
-        self._shared.change("schema.delete_subject", subject)
+        self._shared.change("schema.delete_subject", subject, permanent)
         return [v.version for v in self._versions.pop(subject, [])]
 
     def delete_version(self, subject: str, version: int, permanent: bool = False) -> None:
-        self._shared.change("schema.delete_version", subject, version)
+        self._shared.change("schema.delete_version", subject, version, permanent)
+        kept = [v for v in self._get(subject) if v.version != version]
+        self._versions[subject] = kept
 
     def _get(self, subject: str) -> list[SchemaVersion]:
         if subject not in self._versions:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+from textual.notifications import Notify
 from textual.pilot import Pilot
 
 from kafkatui.ui import make_app
@@ -25,6 +27,28 @@ async def settle(pilot: Pilot[Any]) -> None:
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def press(pilot: Pilot[Any], *keys: str) -> None:
+    """Press `keys`, then settle."""
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
+async def wait_for(pilot: Pilot[Any], check: Callable[[], bool], timeout: float = 30.0) -> None:
+    """Poll `check` between short pauses (never a sleep as the assertion) until the deadline."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "condition not met in time"
+        await pilot.pause(0.2)
+
+
+class Notes(list[str]):
+    """A message hook that keeps the text of every notification (toasts expire)."""
+
+    def __call__(self, message: Any) -> None:
+        if isinstance(message, Notify):
+            self.append(message.notification.message)
 
 
 def keys(*presses: str | Sequence[str]) -> Callable[[Pilot[Any]], Awaitable[None]]:

@@ -7,44 +7,30 @@ import time
 from pathlib import Path
 from typing import Any
 
-from textual.notifications import Notify
+from textual.screen import Screen
 from textual.widgets import Button, Input, Static
 
 from kafkatui.cluster.errors import ConnectionFailed
-from kafkatui.cluster.models import RawRecord
+from kafkatui.cluster.models import RawRecord, TopicPartition
 from kafkatui.ui.modals.common import ConfirmModal
 from kafkatui.ui.modals.reset_wizard import ResetWizard
 from kafkatui.ui.screens.base import TableView
 from kafkatui.ui.screens.connectors import ConnectorsView
 from kafkatui.ui.screens.groups import GroupsView
+from kafkatui.ui.screens.schemas import SchemasView
 from kafkatui.ui.screens.tail import TailView
 from kafkatui.ui.screens.topic_detail import TopicDetailView
 from kafkatui.ui.screens.topics import TopicsView
 from kafkatui.ui.widgets.inputs import KTextArea
 from kafkatui.ui.widgets.keyed_table import KeyedTable
 from tests.ui.fake_client import FakeClient
-from tests.ui.support import new_app, settle, typed
+from tests.ui.support import Notes, new_app, press, settle, typed, wait_for
 
 SIZE = (100, 30)
 
 
 def table_keys(app: Any) -> list[str]:
     return app.screen.query_one("#table", KeyedTable).row_keys
-
-
-class Notes(list[str]):
-    """A message hook that keeps the text of every notification (toasts expire)."""
-
-    def __call__(self, message: Any) -> None:
-        if isinstance(message, Notify):
-            self.append(message.notification.message)
-
-
-async def wait_until(pilot: Any, condition: Any, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        await settle(pilot)
 
 
 class TestTopicsFlows:
@@ -55,22 +41,19 @@ class TestTopicsFlows:
             assert isinstance(app.screen, TopicsView)
             assert len(table_keys(app)) == 7
             assert app.screen.items["orders"].partitions == 6  # filled by the second call
-            await pilot.press("slash", *typed("ord"))
-            await settle(pilot)
+            await press(pilot, "slash", *typed("ord"))
             assert table_keys(app) == ["orders", "orders.dlq"]
             await pilot.press("enter")
             table = app.screen.query_one("#table", KeyedTable)
             assert app.focused is table and table.cursor_row == 0
-            await pilot.press("escape")
-            await settle(pilot)
+            await press(pilot, "escape")
             assert len(table_keys(app)) == 7
 
     async def test_enter_opens_detail(self) -> None:
         app = new_app()
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            await pilot.press("j", "j", "j", "enter")
-            await settle(pilot)
+            await press(pilot, "j", "j", "j", "enter")
             assert isinstance(app.screen, TopicDetailView)
             assert app.screen.topic == "orders"
             assert app.screen.query_one("#partitions", KeyedTable).row_count == 6
@@ -84,8 +67,7 @@ class TestTopicsFlows:
             await pilot.press("greater_than_sign")  # sort by partitions
             await settle(pilot)
             assert table_keys(app)[0] == "orders.dlq"
-            await pilot.press("exclamation_mark")
-            await settle(pilot)
+            await press(pilot, "exclamation_mark")
             assert table_keys(app)[0] == "__consumer_offsets"
 
     async def test_delete_needs_the_typed_name(self) -> None:
@@ -93,13 +75,11 @@ class TestTopicsFlows:
         app = new_app(client)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            await pilot.press("j", "j", "j", "ctrl+d")
-            await settle(pilot)
+            await press(pilot, "j", "j", "j", "ctrl+d")
             assert isinstance(app.screen, ConfirmModal)
             await pilot.press(*typed("order"), "enter")
             assert client.calls == []
-            await pilot.press("s", "enter")
-            await settle(pilot)
+            await press(pilot, "s", "enter")
             assert client.calls == [("topic.delete", ("orders",))]
             assert "orders" not in table_keys(app)
 
@@ -108,8 +88,7 @@ class TestTopicsFlows:
         app = new_app(client)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            await pilot.press("n", *typed("audit.events"), "enter")
-            await settle(pilot)
+            await press(pilot, "n", *typed("audit.events"), "enter")
             assert client.calls == [("topic.create", ("audit.events", 3, 1))]
             assert "audit.events" in table_keys(app)
 
@@ -122,18 +101,15 @@ class TestReadOnly:
         async with app.run_test(size=SIZE, message_hook=notes) as pilot:
             await settle(pilot)
             for key in ("n", "ctrl+d", "plus", "P"):
-                await pilot.press(key)
-                await settle(pilot)
+                await press(pilot, key)
                 assert isinstance(app.screen, TopicsView), key
             for view, presses in (
                 ("2", "o ctrl+d"),
                 ("3", "p s r"),
                 ("colon a c l s enter", "n ctrl+d"),
             ):
-                await pilot.press(*view.split())
-                await settle(pilot)
-                await pilot.press(*presses.split())
-                await settle(pilot)
+                await press(pilot, *view.split())
+                await press(pilot, *presses.split())
             refused = [n for n in notes if n.startswith("read-only")]
             assert len(refused) == 11, refused
             assert client.calls == []
@@ -144,8 +120,7 @@ class TestReadOnly:
         app = new_app(client, read_only=False)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            await pilot.press("3", "p")
-            await settle(pilot)
+            await press(pilot, "3", "p")
             assert any("read-only" in e.message for e in app.errors)
             assert client.calls == []
 
@@ -154,8 +129,7 @@ class TestGroupsFlows:
     async def test_sorted_by_lag(self) -> None:
         app = new_app()
         async with app.run_test(size=SIZE) as pilot:
-            await pilot.press("2")
-            await settle(pilot)
+            await press(pilot, "2")
             assert isinstance(app.screen, GroupsView)
             assert table_keys(app) == ["order-service", "analytics", "billing"]
 
@@ -163,25 +137,21 @@ class TestGroupsFlows:
         client = FakeClient()
         app = new_app(client)
         async with app.run_test(size=SIZE) as pilot:
-            await pilot.press("2")
-            await settle(pilot)
-            await pilot.press("o")
-            await settle(pilot)
+            await press(pilot, "2")
+            await press(pilot, "o")
             wizard = app.screen
             assert isinstance(wizard, ResetWizard)
             await pilot.press("down", "down", "down", "down", "enter")  # shift by N
             await pilot.press(*typed("-100"), "enter")
             assert wizard.step == "step-scope"
-            await pilot.press("enter")
-            await settle(pilot)
+            await press(pilot, "enter")
             assert wizard.step == "step-preview"
             assert wizard.plan is not None and len(wizard.plan.rows) == 6
             assert [r.new - (r.current or 0) for r in wizard.plan.rows] == [-100] * 6
             assert client.calls == []  # nothing changes before the confirmation
             await pilot.press("enter")
             assert wizard.step == "step-confirm"
-            await pilot.press("enter")
-            await settle(pilot)
+            await press(pilot, "enter")
             assert wizard.step == "step-result"
             assert client.calls == [("group.reset_offsets", ("order-service",))]
             lag = client.groups.lag(["order-service"])["order-service"]
@@ -190,12 +160,9 @@ class TestGroupsFlows:
     async def test_reset_refused_while_members_are_active(self) -> None:
         app = new_app()
         async with app.run_test(size=SIZE) as pilot:
-            await pilot.press("2")
-            await settle(pilot)
-            await pilot.press("j", "o", "down", "enter", "enter")
-            await settle(pilot)
-            await pilot.press("enter", "enter")
-            await settle(pilot)
+            await press(pilot, "2")
+            await press(pilot, "j", "o", "down", "enter", "enter")
+            await press(pilot, "enter", "enter")
             assert app.screen.step == "step-confirm"
             assert any("active member" in e.message for e in app.errors)
 
@@ -205,34 +172,31 @@ class TestConnectorFlows:
         client = FakeClient()
         app = new_app(client)
         async with app.run_test(size=SIZE) as pilot:
-            await pilot.press("3")
-            await settle(pilot)
+            await press(pilot, "3")
             assert isinstance(app.screen, ConnectorsView)
             await pilot.press("j", "p")
-            await wait_until(
+            await wait_for(
                 pilot, lambda: app.screen.items["sandbox/clickstream-file-source"].state == "PAUSED"
             )
             assert client.calls == [("connector.pause", ("clickstream-file-source",))]
             await pilot.press("p")
-            await wait_until(pilot, lambda: len(client.calls) == 2)
+            await wait_for(pilot, lambda: len(client.calls) == 2)
             assert client.calls[1] == ("connector.resume", ("clickstream-file-source",))
 
     async def test_restart_failed_tasks_only(self) -> None:
         client = FakeClient()
         app = new_app(client)
         async with app.run_test(size=SIZE) as pilot:
-            await pilot.press("3")
-            await settle(pilot)
+            await press(pilot, "3")
             await pilot.press("r", "down", "down", "enter")
-            await wait_until(pilot, lambda: bool(client.calls))
+            await wait_for(pilot, lambda: bool(client.calls))
             assert client.calls == [("connector.restart", ("broken-sink", True, True))]
 
 
 class TestTailFlows:
     async def open_tail(self, pilot: Any) -> TailView:
         await settle(pilot)
-        await pilot.press("j", "j", "j", "t")
-        await settle(pilot)
+        await press(pilot, "j", "j", "j", "t")
         screen = pilot.app.screen
         assert isinstance(screen, TailView)
         return screen
@@ -244,11 +208,11 @@ class TestTailFlows:
             log = tail.log_view
             assert len(log.rows) == 60 and log.follow and log.cursor == 59
             await pilot.press("slash", *typed("o-000"))
-            await wait_until(pilot, lambda: len(log.rows) == 9)  # o-0000..o-0009 minus one binary
+            await wait_for(pilot, lambda: len(log.rows) == 9)  # o-0000..o-0009 minus one binary
             await pilot.press("enter", "space")
             assert not log.follow
             await pilot.press("escape")
-            await wait_until(pilot, lambda: len(log.rows) == 60)
+            await wait_for(pilot, lambda: len(log.rows) == 60)
 
     async def test_new_records_arrive_and_pending_counts_while_paused(self) -> None:
         client = FakeClient()
@@ -259,7 +223,7 @@ class TestTailFlows:
             assert not tail.log_view.follow
             session = client.tails[0]
             session.push([RawRecord("orders", 0, 1000 + i, 0, b"k", b'{"n": 1}') for i in range(5)])
-            await wait_until(pilot, lambda: tail.log_view.pending == 5)
+            await wait_for(pilot, lambda: tail.log_view.pending == 5)
             await pilot.press("G")
             assert tail.log_view.follow and tail.log_view.pending == 0
             assert tail.log_view.cursor == 64
@@ -276,7 +240,7 @@ class TestTailFlows:
             await pilot.press("space")
             assert not tail.log_view.follow
             assert time.monotonic() - started < 1.0
-            await wait_until(pilot, lambda: tail._last_seq == session.next_seq() - 1, 20)
+            await wait_for(pilot, lambda: tail._last_seq == session.next_seq() - 1, 20)
             assert len(tail.log_view.rows) == 100_000  # the ring buffer's capacity
             assert session.stats().dropped == 50_060
 
@@ -288,12 +252,11 @@ class TestTailFlows:
             copied = json.loads(app.clipboard)
             assert copied["offset"] == 19 and copied["partition"] == 2
             assert copied["value"] == {"id": "o-0059", "amount": 83.75, "status": "NEW"}
-            await pilot.press("e")
-            await settle(pilot)
+            await press(pilot, "e")
             target = tmp_path / "out.jsonl"
             app.screen.query_one("#field-path", Input).value = str(target)
             await pilot.press("enter")
-            await wait_until(pilot, target.exists)
+            await wait_for(pilot, target.exists)
             await settle(pilot)
             lines = target.read_text().splitlines()
             assert len(lines) == len(tail.log_view.rows) == 60
@@ -306,13 +269,12 @@ class TestTailFlows:
         app = new_app(client)
         async with app.run_test(size=SIZE) as pilot:
             tail = await self.open_tail(pilot)
-            await pilot.press("s")
-            await settle(pilot)
+            await press(pilot, "s")
             await pilot.press("down", "down", "down", "down", "enter")  # last N
             await settle(pilot)
             assert app.focused is not None and app.focused.id == "value"
             await pilot.press(*typed("5"), "enter")
-            await wait_until(pilot, lambda: len(tail.log_view.rows) == 5)
+            await wait_for(pilot, lambda: len(tail.log_view.rows) == 5)
             assert client.tails[0].seeks[-1].mode == "last"
             assert client.tails[0].seeks[-1].value == 5
 
@@ -322,8 +284,7 @@ class TestShellFlows:
         app = new_app(keymap={"app.groups": "x"})
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            await pilot.press("x")
-            await settle(pilot)
+            await press(pilot, "x")
             assert isinstance(app.screen, GroupsView)
 
     async def test_unknown_theme_falls_back_with_a_notice(self) -> None:
@@ -340,8 +301,7 @@ class TestShellFlows:
             await settle(pilot)
             await pilot.press("colon", *typed("theme light"), "enter")
             assert app.theme == "light"
-            await pilot.press("colon", *typed("tail pay"), "tab", "enter")
-            await settle(pilot)
+            await press(pilot, "colon", *typed("tail pay"), "tab", "enter")
             assert isinstance(app.screen, TailView) and app.screen.topic == "payments"
 
     async def test_errors_notify_and_land_in_the_log_view(self) -> None:
@@ -357,8 +317,7 @@ class TestShellFlows:
             await settle(pilot)
             assert app.connection_state == "disconnected"
             assert {e.message for e in app.errors} == {"cannot reach 127.0.0.1:9092 within 10 s"}
-            await pilot.press("colon", *typed("log"), "enter")
-            await settle(pilot)
+            await press(pilot, "colon", *typed("log"), "enter")
             screen = app.screen
             assert isinstance(screen, TableView)
             assert screen.TITLE_TEXT == "error log" and len(table_keys(app)) == len(app.errors)
@@ -366,8 +325,7 @@ class TestShellFlows:
     async def test_health_jumps_to_the_subject(self) -> None:
         app = new_app()
         async with app.run_test(size=SIZE) as pilot:
-            await pilot.press("6")
-            await settle(pilot)
+            await press(pilot, "6")
             await pilot.press("j", "j", "enter")  # CONSUMER_LAG_GROWING analytics
             await settle(pilot)
             assert isinstance(app.screen, GroupsView)
@@ -387,16 +345,26 @@ class TestProfileSwitch:
         app = new_app(first, profiles=("prod",), switch_profile=lambda name: second)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            await pilot.press("2")
-            await settle(pilot)
-            await pilot.press("colon", *typed("profile prod"), "enter")
-            await settle(pilot)
+            await press(pilot, "2")
+            await press(pilot, "colon", *typed("profile prod"), "enter")
             assert app.client is second and first.closed
             assert app.profile == "prod" and app.read_only
-            await pilot.press("1", "n")
-            await settle(pilot)
+            await press(pilot, "1", "n")
             assert isinstance(app.screen, TopicsView)
             assert second.calls == []
+
+
+async def produce_on_orders(pilot: Any, value: str, **inputs: str) -> Screen[Any]:
+    """Open the produce dialog on `orders`, fill it in and press OK; returns the dialog."""
+    await settle(pilot)
+    await press(pilot, "j", "j", "j", "P")
+    screen = pilot.app.screen
+    for name, text in inputs.items():
+        screen.query_one(f"#{name}", Input).value = text
+    screen.query_one("#value", KTextArea).text = value
+    screen.query_one("#ok", Button).press()
+    await settle(pilot)
+    return screen
 
 
 class TestDialogs:
@@ -404,16 +372,10 @@ class TestDialogs:
         client = FakeClient()
         app = new_app(client)
         async with app.run_test(size=(120, 40)) as pilot:
-            await settle(pilot)
-            await pilot.press("j", "j", "j", "P")
-            await settle(pilot)
-            screen = app.screen
-            screen.query_one("#key", Input).value = "k-1"
-            screen.query_one("#headers", Input).value = "source=test"
-            screen.query_one("#subject", Input).value = "orders-value"
-            screen.query_one("#value", KTextArea).text = '{"id": "o-1", "amount": 2.5}'
-            screen.query_one("#ok", Button).press()
-            await settle(pilot)
+            value = '{"id": "o-1", "amount": 2.5}'
+            await produce_on_orders(
+                pilot, value, key="k-1", headers="source=test", subject="orders-value"
+            )
             assert client.calls[0][0] == "topic.produce"
             topic, key, value = client.topics.produced[0]
             assert (topic, key) == ("orders", b"k-1")
@@ -424,14 +386,7 @@ class TestDialogs:
         client = FakeClient()
         app = new_app(client)
         async with app.run_test(size=(120, 40)) as pilot:
-            await settle(pilot)
-            await pilot.press("j", "j", "j", "P")
-            await settle(pilot)
-            screen = app.screen
-            screen.query_one("#subject", Input).value = "orders-value"
-            screen.query_one("#value", KTextArea).text = '{"id": 7}'
-            screen.query_one("#ok", Button).press()
-            await settle(pilot)
+            screen = await produce_on_orders(pilot, '{"id": 7}', subject="orders-value")
             assert client.calls == []
             assert any("does not fit orders-value" in e.message for e in app.errors)
             assert not screen.query_one("#ok", Button).disabled
@@ -440,15 +395,12 @@ class TestDialogs:
         client = FakeClient()
         app = new_app(client)
         async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.press("4")
-            await settle(pilot)
-            await pilot.press("c")
-            await settle(pilot)
+            await press(pilot, "4")
+            await press(pilot, "c")
             await pilot.press("down", "down", "enter")  # FORWARD
             await settle(pilot)
             assert client.registry.compatibility("orders-value") == "FORWARD"
-            await pilot.press("k")
-            await settle(pilot)
+            await press(pilot, "k")
             candidate = (
                 '{"type": "record", "name": "Order", "fields": [{"name": "x", "type": "int"}]}'
             )
@@ -462,24 +414,19 @@ class TestDialogs:
         app = new_app()
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            await pilot.press("ctrl+p", *typed("View: connectors"))
-            await settle(pilot)
-            await pilot.press("enter")
-            await settle(pilot)
+            await press(pilot, "ctrl+p", *typed("View: connectors"))
+            await press(pilot, "enter")
             assert isinstance(app.screen, ConnectorsView)
 
     async def test_acl_create(self) -> None:
         client = FakeClient()
         app = new_app(client)
         async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.press("colon", *typed("acls"), "enter")
-            await settle(pilot)
-            await pilot.press("n")
-            await settle(pilot)
+            await press(pilot, "colon", *typed("acls"), "enter")
+            await press(pilot, "n")
             app.screen.query_one("#field-principal", Input).value = "User:alice"
             app.screen.query_one("#field-resource_name", Input).value = "orders"
-            await pilot.press("enter")
-            await settle(pilot)
+            await press(pilot, "enter")
             assert client.calls == [("acl.create", ("orders",))]
             assert len(table_keys(app)) == 4
 
@@ -508,8 +455,7 @@ class TestConfig:
             assert app.theme == "mine"
             assert "readable by others" in " ".join(notes)
             assert "profile sandbox" in app.command_words()
-            await pilot.press("x")
-            await settle(pilot)
+            await press(pilot, "x")
             assert isinstance(app.screen, GroupsView)
 
 
@@ -531,8 +477,7 @@ class TestInspector:
             await settle(pilot)
             shown = str(modal.query_one("#value", Static).render())
             assert len(shown) < SHORT_LIMIT + 100 and "more characters (m)" in shown
-            await pilot.press("m")
-            await settle(pilot)
+            await press(pilot, "m")
             whole = modal.query_one("#value-all", LongText)
             width = whole.scrollable_content_region.width
             assert whole.virtual_size.height == 2 + -(-len(f'  "blob": "{blob}"') // width)
@@ -552,3 +497,106 @@ def test_health_subjects_map_to_views() -> None:
     assert target("CONSUMER_LAG_GROWING", "analytics") == ("groups", "analytics")
     assert target("TASK_FAILED", "main/sink-a/task-0") == ("connectors", "sink-a")
     assert target("CONNECT_UNREACHABLE", "connect main") is None
+
+
+class TestDeletesAndConfigChanges:
+    async def test_hard_delete_of_a_subject_needs_its_name_typed(self) -> None:
+        client = FakeClient()
+        app = new_app(client)
+        async with app.run_test(size=SIZE) as pilot:
+            await press(pilot, "4")
+            await press(pilot, "ctrl+d")
+            await press(pilot, "down", "enter")  # hard
+            dialog = app.screen
+            assert isinstance(dialog, ConfirmModal)
+            hint = str(dialog.query_one(".hint", Static).render())
+            assert "cannot be restored" in hint
+            assert dialog.query_one("#ok", Button).disabled
+            await press(pilot, *typed("orders-value"), "enter")
+            assert client.calls == [("schema.delete_subject", ("orders-value", True))]
+            assert table_keys(app) == ["shipments-value"]
+
+    async def test_soft_delete_of_a_version_returns_to_the_list(self) -> None:
+        client = FakeClient()
+        app = new_app(client)
+        async with app.run_test(size=SIZE) as pilot:
+            await press(pilot, "4")
+            await press(pilot, "enter")  # orders-value: versions 2 (highlighted) and 1
+            await press(pilot, "ctrl+d")
+            await press(pilot, "enter")  # soft
+            assert isinstance(app.screen, ConfirmModal)
+            assert "v2" in str(app.screen.query_one(".title", Static).render())
+            await press(pilot, "enter")
+            assert client.calls == [("schema.delete_version", ("orders-value", 2, False))]
+            subjects = app.screen
+            assert isinstance(subjects, SchemasView)
+            await wait_for(pilot, lambda: subjects.items["orders-value"].versions == (1,))
+
+    async def test_delete_a_groups_offsets_for_a_topic(self) -> None:
+        client = FakeClient()
+        app = new_app(client)
+        async with app.run_test(size=SIZE) as pilot:
+            await press(pilot, "2")
+            await press(pilot, "enter")  # order-service: six partitions of orders
+            await press(pilot, "x")
+            dialog = app.screen
+            assert isinstance(dialog, ConfirmModal)
+            hint = str(dialog.query_one(".hint", Static).render())
+            assert "p0=1,000" in hint and "p5=1,500" in hint
+            await press(pilot, *typed("orders"), "enter")
+            parts = tuple(TopicPartition("orders", p) for p in range(6))
+            assert client.calls == [("group.delete_offsets", ("order-service", parts))]
+            table = app.screen.query_one("#partitions", KeyedTable)
+            await wait_for(pilot, lambda: table.row_count == 0)
+
+    async def test_set_a_topic_config_shows_before_and_after(self) -> None:
+        client = FakeClient()
+        app = new_app(client)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await press(pilot, "j", "j", "j", "d")  # orders
+            await press(pilot, "tab", "j")  # configs: retention.ms
+            await press(pilot, "c")
+            field = app.screen.query_one("#field-setting", Input)
+            assert field.value == "retention.ms=604800000"
+            field.value = "retention.ms=86400000"
+            await press(pilot, "enter")
+            assert isinstance(app.screen, ConfirmModal)
+            hint = str(app.screen.query_one(".hint", Static).render())
+            assert hint == "retention.ms: 604800000 -> 86400000"
+            assert client.calls == []
+            await press(pilot, "enter")
+            assert client.calls == [
+                ("topic.alter_config", ("orders", {"retention.ms": "86400000"}))
+            ]
+            configs = app.screen.query_one("#configs", KeyedTable)
+            await wait_for(pilot, lambda: "86400000" in str(configs.get_row("retention.ms")))
+
+    async def test_unknown_config_name_is_refused_in_the_form(self) -> None:
+        client = FakeClient()
+        app = new_app(client)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await press(pilot, "j", "j", "j", "d", "c")
+            app.screen.query_one("#field-setting", Input).value = "retention.mss=1"
+            await press(pilot, "enter")
+            error = str(app.screen.query_one("#form-error", Static).render())
+            assert "not a config of this topic" in error and client.calls == []
+
+    async def test_read_only_refuses_the_new_actions(self) -> None:
+        client = FakeClient(read_only=True)
+        notes = Notes()
+        app = new_app(client)
+        async with app.run_test(size=SIZE, message_hook=notes) as pilot:
+            await settle(pilot)
+            await press(pilot, "j", "j", "j", "d", "c", "escape")
+            await press(pilot, "2", "enter", "x", "escape")
+            await press(pilot, "4", "ctrl+d", "enter", "ctrl+d")
+            refused = [n for n in notes if n.startswith("read-only")]
+            assert refused == [
+                "read-only: topic.alter_config is disabled",
+                "read-only: group.delete_offsets is disabled",
+                "read-only: schema.delete_subject is disabled",
+                "read-only: schema.delete_version is disabled",
+            ]
+            assert client.calls == []

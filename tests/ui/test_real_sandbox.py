@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from confluent_kafka import Consumer, Producer
 from confluent_kafka import TopicPartition as KafkaTopicPartition
-from textual.notifications import Notify
 
 from kafkatui.cluster.client import ClusterClient
 from kafkatui.cluster.errors import NotFound
@@ -20,8 +19,15 @@ from kafkatui.ui.modals.reset_wizard import ResetWizard
 from kafkatui.ui.screens.base import TableView
 from kafkatui.ui.screens.tail import TailView
 from kafkatui.ui.widgets.keyed_table import KeyedTable
-from tests.integration.kafka_helpers import commit, drop_groups, drop_topic, make_topic
-from tests.ui.support import new_app, settle, typed
+from tests.integration.kafka_helpers import (
+    commit,
+    drop_groups,
+    drop_topic,
+    make_topic,
+    produce,
+    wait_until,
+)
+from tests.ui.support import Notes, new_app, settle, typed, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -61,23 +67,9 @@ def connector(client: ClusterClient, topic: str, tmp_path: Path) -> Iterator[tup
         except NotFound:  # Connect reports no status for a moment after creating
             return False
 
-    poll(running, 60)
+    wait_until(running, f"connector {topic} running", 60)
     yield cluster, topic
     client.connect.delete(cluster, topic)
-
-
-def poll(check: Callable[[], bool], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.3)
-
-
-async def wait_for(pilot: Any, check: Callable[[], bool], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "condition not met in time"
-        await pilot.pause(0.2)
 
 
 async def select_row(pilot: Any, key: str, timeout: float = 30.0) -> None:
@@ -140,11 +132,7 @@ async def test_p_changes_the_real_connector_state(
 async def test_reset_wizard_changes_real_committed_offsets(
     client: ClusterClient, topic: str, unique: str, sandbox_settings: ConnectionSettings
 ) -> None:
-    producer = Producer({"bootstrap.servers": sandbox_settings.bootstrap_servers})
-    for partition in (0, 1):
-        for i in range(10):
-            producer.produce(topic, value=f"v{i}".encode(), partition=partition)
-    assert producer.flush(30) == 0
+    produce(sandbox_settings, topic, {0: 10, 1: 10})
     group = f"{unique}-group"
     commit(sandbox_settings, group, {(topic, 0): 10, (topic, 1): 10})
     app = new_app(client)
@@ -185,53 +173,50 @@ def committed(settings: ConnectionSettings, group: str, topic: str) -> dict[int,
         consumer.close()
 
 
-class Notes(list[str]):
-    def __call__(self, message: Any) -> None:
-        if isinstance(message, Notify):
-            self.append(message.notification.message)
+@pytest.fixture
+def read_only(
+    sandbox_settings: ConnectionSettings, tmp_path: Path
+) -> Iterator[tuple[ClusterClient, Guard]]:
+    """A client whose guard refuses every change, and that guard (to read its audit)."""
+    guard = Guard(read_only=True, profile="sandbox", audit_path=tmp_path / "ro-audit.jsonl")
+    client = ClusterClient(sandbox_settings, guard)
+    yield client, guard
+    client.close()
 
 
 async def test_read_only_refuses_each_changing_action(
-    sandbox_settings: ConnectionSettings, connector: tuple[str, str], tmp_path: Path
+    read_only: tuple[ClusterClient, Guard], connector: tuple[str, str]
 ) -> None:
     cluster, name = connector
-    guard = Guard(read_only=True, profile="sandbox", audit_path=tmp_path / "ro-audit.jsonl")
-    client = ClusterClient(sandbox_settings, guard)
+    client, guard = read_only
     notes = Notes()
     app = new_app(client)
-    try:
-        async with app.run_test(size=SIZE, message_hook=notes) as pilot:
-            await select_row(pilot, name)
-            for key in ("n", "ctrl+d", "plus", "P"):
-                await pilot.press(key)
-            await pilot.press("3")
-            await select_row(pilot, f"{cluster}/{name}")
-            for key in ("p", "s", "r"):
-                await pilot.press(key)
-            await pilot.press("colon", *typed("acls"), "enter")
-            await wait_for(pilot, lambda: isinstance(app.screen, TableView))
-            await pilot.press("n", "ctrl+d")
-            await settle(pilot)
-            assert len([n for n in notes if n.startswith("read-only")]) >= 8
-        assert client.connect.status(cluster, name).state == "RUNNING"
-        assert guard.read_audit() == []
-    finally:
-        client.close()
+    async with app.run_test(size=SIZE, message_hook=notes) as pilot:
+        await select_row(pilot, name)
+        for key in ("n", "ctrl+d", "plus", "P"):
+            await pilot.press(key)
+        await pilot.press("3")
+        await select_row(pilot, f"{cluster}/{name}")
+        for key in ("p", "s", "r"):
+            await pilot.press(key)
+        await pilot.press("colon", *typed("acls"), "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, TableView))
+        await pilot.press("n", "ctrl+d")
+        await settle(pilot)
+        assert len([n for n in notes if n.startswith("read-only")]) >= 8
+    assert client.connect.status(cluster, name).state == "RUNNING"
+    assert guard.read_audit() == []
 
 
 async def test_read_only_client_refuses_even_without_the_ui_check(
-    sandbox_settings: ConnectionSettings, connector: tuple[str, str], tmp_path: Path
+    read_only: tuple[ClusterClient, Guard], connector: tuple[str, str]
 ) -> None:
     cluster, name = connector
-    guard = Guard(read_only=True, profile="sandbox", audit_path=tmp_path / "ro-audit.jsonl")
-    client = ClusterClient(sandbox_settings, guard)
+    client, _guard = read_only
     app = new_app(client, read_only=False)  # the UI believes it may change things
-    try:
-        async with app.run_test(size=SIZE) as pilot:
-            await pilot.press("3")
-            await select_row(pilot, f"{cluster}/{name}")
-            await pilot.press("p")
-            await wait_for(pilot, lambda: any("read-only" in e.message for e in app.errors))
-        assert client.connect.status(cluster, name).state == "RUNNING"
-    finally:
-        client.close()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        await select_row(pilot, f"{cluster}/{name}")
+        await pilot.press("p")
+        await wait_for(pilot, lambda: any("read-only" in e.message for e in app.errors))
+    assert client.connect.status(cluster, name).state == "RUNNING"

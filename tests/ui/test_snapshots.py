@@ -38,6 +38,15 @@ class TestTopics:
         run = keys(["j", "j", "j"], "P")
         assert snap_compare(new_app(), terminal_size=terminal_size, run_before=run)
 
+    def test_config_form(self, snap_compare, terminal_size):
+        run = keys(["j", "j", "j"], "d", ["tab", "j"], "c")
+        assert snap_compare(new_app(), terminal_size=terminal_size, run_before=run)
+
+    def test_long_names_leave_room_for_the_other_columns(self, snap_compare, terminal_size):
+        client = FakeClient()
+        client.topics.create("com.example.payments.settlement.events.v2.retry-queue.dlq", 3, 1)
+        assert snap_compare(new_app(client), terminal_size=terminal_size, run_before=keys())
+
 
 @size
 class TestTail:
@@ -69,6 +78,10 @@ class TestGroups:
 
     def test_detail(self, snap_compare, terminal_size):
         assert snap_compare(new_app(), terminal_size=terminal_size, run_before=keys("2", "enter"))
+
+    def test_delete_offsets_confirm(self, snap_compare, terminal_size):
+        run = keys("2", "enter", "x")
+        assert snap_compare(new_app(), terminal_size=terminal_size, run_before=run)
 
     def test_reset_mode(self, snap_compare, terminal_size):
         assert snap_compare(new_app(), terminal_size=terminal_size, run_before=keys("2", "o"))
@@ -118,6 +131,14 @@ class TestSchemas:
     def test_check(self, snap_compare, terminal_size):
         assert snap_compare(new_app(), terminal_size=terminal_size, run_before=keys("4", "k"))
 
+    def test_delete_choice(self, snap_compare, terminal_size):
+        run = keys("4", "ctrl+d")
+        assert snap_compare(new_app(), terminal_size=terminal_size, run_before=run)
+
+    def test_hard_delete_confirm(self, snap_compare, terminal_size):
+        run = keys("4", "ctrl+d", ["down", "enter"])
+        assert snap_compare(new_app(), terminal_size=terminal_size, run_before=run)
+
 
 @size
 class TestOtherViews:
@@ -156,6 +177,10 @@ class TestShell:
     def test_read_only_badge_and_refusal(self, snap_compare, terminal_size):
         app = new_app(FakeClient(read_only=True))
         assert snap_compare(app, terminal_size=terminal_size, run_before=keys("ctrl+d"))
+
+    def test_ascii_borders(self, snap_compare, terminal_size):
+        app = new_app(ascii_borders=True)
+        assert snap_compare(app, terminal_size=terminal_size, run_before=keys("3", "r"))
 
     def test_light_theme(self, snap_compare, terminal_size):
         assert snap_compare(

@@ -81,7 +81,8 @@ class ChoiceModal(KModal[str | None]):
             yield Static(self._title, classes="title")
             if self._hint:
                 yield Static(self._hint, classes="hint")
-            yield OptionList(*(Option(label, id=key) for key, label in self._options), id="choices")
+            options = (Option(label, id=key) for key, label in self._options)
+            yield OptionList(*options, id="choices", compact=True)
 
     @on(OptionList.OptionSelected, "#choices")
     def _chosen(self, event: OptionList.OptionSelected) -> None:

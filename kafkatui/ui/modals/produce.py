@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
@@ -12,6 +12,7 @@ from textual.widgets import Button, Input, Label, Static
 from kafkatui.cluster.errors import InvalidInput
 from kafkatui.ui.screens.base import KModal
 from kafkatui.ui.widgets.inputs import KButton, KInput, KTextArea
+from kafkatui.ui.workers import io_work
 
 
 def parse_headers(text: str) -> list[tuple[str, bytes]]:
@@ -71,13 +72,7 @@ class ProduceModal(KModal[tuple[int, int] | None]):
     def _cancel(self) -> None:
         self.dismiss(None)
 
-    @work(
-        thread=True,
-        exclusive=True,
-        exit_on_error=False,
-        group="produce",
-        description="producing a record",
-    )
+    @io_work("produce", "producing a record")
     def send(self, key: str, headers: str, subject: str, partition: int | None, value: str) -> None:
         client = self.kapp.client
         payload = self.encode(client, subject, value)

@@ -7,18 +7,19 @@ after the change, including every partition that differs from the plan.
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, ContentSwitcher, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, ContentSwitcher, Input, Label, RadioSet, Static
 from textual.worker import Worker, WorkerState
 
 from kafkatui.cluster.models import ResetMode, ResetPlan, ResetResult, ResetRow, ResetSpec
 from kafkatui.ui.format import count
 from kafkatui.ui.screens.base import KModal
-from kafkatui.ui.widgets.inputs import KButton, KInput
+from kafkatui.ui.widgets.inputs import KButton, KInput, KRadioButton
 from kafkatui.ui.widgets.keyed_table import Column, KeyedTable
+from kafkatui.ui.workers import io_work
 
 MODES = (
     (ResetMode.EARLIEST, "to earliest"),
@@ -103,7 +104,7 @@ class ResetWizard(KModal[ResetResult | None]):
                     yield Label("1/4 Mode")
                     with RadioSet(id="mode", compact=True):
                         for index, (mode, label) in enumerate(MODES):
-                            yield RadioButton(label, name=mode.value, value=index == 0)
+                            yield KRadioButton(label, name=mode.value, value=index == 0)
                     yield KInput(id="value", placeholder="offset, shift, or time")
                 with Vertical(id="step-scope"):
                     yield Label("2/4 Scope: topic")
@@ -206,13 +207,7 @@ class ResetWizard(KModal[ResetResult | None]):
         if self.step in order[1:]:
             self._show(order[order.index(self.step) - 1])
 
-    @work(
-        thread=True,
-        exclusive=True,
-        exit_on_error=False,
-        group="reset-plan",
-        description="planning offset reset",
-    )
+    @io_work("reset-plan", "planning offset reset")
     def make_plan(
         self, group: str, topic: str, partitions: list[int] | None, spec: ResetSpec
     ) -> None:
@@ -231,13 +226,7 @@ class ResetWizard(KModal[ResetResult | None]):
         self._show("step-preview")
         self.query_one("#next", Button).disabled = not message.plan.rows
 
-    @work(
-        thread=True,
-        exclusive=True,
-        exit_on_error=False,
-        group="reset-execute",
-        description="resetting offsets",
-    )
+    @io_work("reset-execute", "resetting offsets")
     def execute(self, plan: ResetPlan) -> None:
         self.post_message(self.Executed(self.kapp.client.groups.execute_reset(plan)))
 

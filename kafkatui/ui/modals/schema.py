@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from kafkatui.cluster.models import CompatibilityCheck, SchemaVersion
 from kafkatui.ui.screens.base import KModal
 from kafkatui.ui.widgets.inputs import KButton, KInput, KTextArea
+from kafkatui.ui.workers import io_work
 
 LEVELS = (
     "BACKWARD",
@@ -93,13 +94,7 @@ class SchemaDiffModal(KModal[None]):
             return
         self.fetch(old, new)
 
-    @work(
-        thread=True,
-        exclusive=True,
-        exit_on_error=False,
-        group="schema-diff",
-        description="reading schema versions",
-    )
+    @io_work("schema-diff", "reading schema versions")
     def fetch(self, old: int, new: int) -> None:
         registry = self.kapp.client.registry
         self.post_message(
@@ -132,6 +127,7 @@ class CompatibilityModal(KModal[str | None]):
             yield OptionList(
                 *(Option(("* " if lvl == self.current else "  ") + lvl, id=lvl) for lvl in LEVELS),
                 id="levels",
+                compact=True,
             )
 
     @on(OptionList.OptionSelected, "#levels")
@@ -144,13 +140,7 @@ class CompatibilityModal(KModal[str | None]):
             return
         self.set_level(level)
 
-    @work(
-        thread=True,
-        exclusive=True,
-        exit_on_error=False,
-        group="schema-compat",
-        description="setting compatibility",
-    )
+    @io_work("schema-compat", "setting compatibility")
     def set_level(self, level: str) -> None:
         self.kapp.client.registry.set_compatibility(level, self.subject)
         self.app.call_from_thread(self._done, level)
@@ -198,13 +188,7 @@ class CheckModal(KModal[None]):
         if text.strip():
             self.check(text)
 
-    @work(
-        thread=True,
-        exclusive=True,
-        exit_on_error=False,
-        group="schema-check",
-        description="checking schema compatibility",
-    )
+    @io_work("schema-check", "checking schema compatibility")
     def check(self, schema: str) -> None:
         result = self.kapp.client.registry.check(self.subject, schema, self.schema_type)
         self.post_message(self.Checked(result))

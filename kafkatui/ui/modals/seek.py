@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, Label, RadioSet, Static
 
 from kafkatui.cluster.api import TailStart
 from kafkatui.ui.screens.base import KModal
-from kafkatui.ui.widgets.inputs import KButton, KInput
+from kafkatui.ui.widgets.inputs import KButton, KInput, KRadioButton
 
 MODES = (
     ("earliest", "Earliest"),
@@ -49,7 +49,7 @@ class SeekModal(KModal[TailStart | None]):
             yield Static("Seek", classes="title")
             with RadioSet(id="mode", compact=True):
                 for index, (key, label) in enumerate(MODES):
-                    yield RadioButton(label, name=key, value=index == 0)
+                    yield KRadioButton(label, name=key, value=index == 0)
             yield Label("Offset, time or N")
             yield KInput(id="value", placeholder="e.g. 1200, 2026-01-31T12:00, 100")
             yield Label("Partitions (empty: all)")

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from textual import work
 from textual.binding import Binding
-from textual.message import Message
 
 from kafkatui.cluster.models import Acl
 from kafkatui.ui.format import styled
@@ -60,22 +58,11 @@ class AclsView(TableView[Acl]):
         Binding("ctrl+d", "delete", "Delete", id="acls.delete"),
     ]
 
-    class Loaded(Message):
-        def __init__(self, acls: list[Acl]) -> None:
-            super().__init__()
-            self.acls = acls
+    LOADING = "listing ACLs"
 
-    def reload(self) -> None:
-        self.load()
-
-    @work(
-        thread=True, exclusive=True, exit_on_error=False, group="poll", description="listing ACLs"
-    )
-    def load(self) -> None:
-        self.post_message(self.Loaded(self.client.acls.list()))
-
-    def on_acls_view_loaded(self, message: Loaded) -> None:
-        self.set_items(message.acls)
+    def fetch(self) -> list[Acl]:
+        result: list[Acl] = self.client.acls.list()
+        return result
 
     def key_of(self, item: Acl) -> str:
         return "|".join(
@@ -141,11 +128,9 @@ class AclsView(TableView[Acl]):
             f"{acl.operation} on {acl.resource_type} {acl.resource_name}",
             action_label="Delete",
         )
-        self.app.push_screen(
+        self.confirm(
             dialog,
-            lambda ok: (
-                self.run_change("deleting ACL", lambda: self.client.acls.delete(acl), "ACL deleted")
-                if ok
-                else None
+            lambda: self.run_change(
+                "deleting ACL", lambda: self.client.acls.delete(acl), "ACL deleted"
             ),
         )

@@ -1,12 +1,14 @@
 """What every view shares: the frame, the error path, self-rescheduling polls, filtering.
 
 `View` is a Screen with a status bar on top and the footer at the bottom. Its workers'
-state changes go to the app's one error handler. A view that polls calls `poll_done()`
-when its poll's result (or failure) arrives; the next poll is scheduled from there, so
-polls never overlap, pause while the view is hidden or covered by a modal, and back off
-after errors.
+state changes go to the app's one error handler. A view whose load is one call names it
+in `LOADING` and implements `fetch` (worker thread) and `paint` (event loop). A poll's
+result (or failure) calls `poll_done()`; the next poll is scheduled from there, so polls
+never overlap, pause while the view is hidden or covered by a modal, and back off after
+errors.
 
 `TableView` adds a keyed table with filter-as-you-type and sort by any column.
+`DetailView` is one item's page: a summary line above its tables, escape goes back.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input
+from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
 from kafkatui.ui.widgets.inputs import KInput
@@ -68,7 +70,15 @@ class View(ForwardsWorkerErrors, Screen[None]):
     TITLE_TEXT: str = ""  # instances of detail views set their own
     POLL_S: ClassVar[float | None] = None  # seconds between polls; None: load on demand only
     POLL_GROUP: ClassVar[str] = "poll"
+    LOADING: ClassVar[str] = ""  # what the one-call load does ("listing ACLs"); "": no fetch
     HELP: ClassVar[str] = ""
+
+    class Fetched(Message):
+        """The result of `fetch`, on its way from the worker thread to `paint`."""
+
+        def __init__(self, result: Any) -> None:
+            super().__init__()
+            self.result = result
 
     def __init__(self) -> None:
         super().__init__()
@@ -98,7 +108,29 @@ class View(ForwardsWorkerErrors, Screen[None]):
 
     # ---- loading and polling ----------------------------------------------------------
     def reload(self) -> None:
-        """Start (or restart) this view's load; subclasses run their workers here."""
+        """Start (or restart) this view's load; views with more than one call override it."""
+        if self.LOADING:
+            self.run_worker(
+                self._fetch_and_post,
+                thread=True,
+                exclusive=True,
+                exit_on_error=False,
+                group=self.POLL_GROUP,
+                description=self.LOADING,
+            )
+
+    def _fetch_and_post(self) -> None:
+        self.post_message(self.Fetched(self.fetch()))
+
+    def fetch(self) -> Any:
+        """Worker thread: the one blocking call of this view's load."""
+        raise NotImplementedError
+
+    def on_view_fetched(self, message: Fetched) -> None:
+        self.paint(message.result)
+
+    def paint(self, result: Any) -> None:
+        """Event loop: show what `fetch` returned."""
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == self.POLL_GROUP and event.state in (
@@ -154,6 +186,29 @@ class View(ForwardsWorkerErrors, Screen[None]):
     def on_change_done(self, message: ChangeDone) -> None:
         self.notify(message.text)
         self.reload()
+
+    def confirm(self, dialog: ModalScreen[bool], then: Callable[[], Any]) -> None:
+        """Show a confirmation dialog; run `then` only when the user confirms."""
+        self.app.push_screen(dialog, lambda ok: then() if ok else None)
+
+
+def back_binding(area: str) -> Binding:
+    """escape on a detail page, with an id per page so a keymap can rebind each."""
+    return Binding("escape", "back", "Back", id=f"{area}.back")
+
+
+class DetailView(View):
+    """One item's page: a summary above its tables; escape goes back to the list."""
+
+    def compose_summary(self, text: str = "loading...") -> ComposeResult:
+        yield Static(text, id="summary", classes="summary")
+
+    @property
+    def summary(self) -> Static:
+        return self.query_one("#summary", Static)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
 
 
 class TableView(View, Generic[T]):
@@ -221,14 +276,22 @@ class TableView(View, Generic[T]):
         if hit is not None and hit[0] is item:
             return hit[1], hit[2]
         cells = tuple(self.cells(item))
-        haystack = " ".join(c.plain if isinstance(c, Text) else str(c) for c in cells).lower()
+        haystack = self.haystack(item, cells).lower()
         self._rows[key] = (item, cells, haystack)
         return cells, haystack
+
+    def haystack(self, item: T, cells: Sequence[Cell]) -> str:
+        """What the filter searches: the shown text (override when cells are cut short)."""
+        return " ".join(c.plain if isinstance(c, Text) else str(c) for c in cells)
 
     def open_item(self, item: T) -> None:
         """enter on a row."""
 
     # ---- shared behaviour -------------------------------------------------------------
+    def paint(self, result: Any) -> None:
+        """A one-call load returns the items."""
+        self.set_items(result)
+
     def set_items(self, items: Sequence[T]) -> None:
         self.items = {self.key_of(i): i for i in items}
         self._rows.clear()  # a full reload: cells may depend on more than the item

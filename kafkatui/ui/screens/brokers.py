@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.widgets import DataTable, Static
@@ -17,6 +17,9 @@ from kafkatui.ui.format import size
 from kafkatui.ui.screens.base import TableView
 from kafkatui.ui.screens.topic_detail import CONFIG_COLUMNS, config_cells
 from kafkatui.ui.widgets.keyed_table import Cell, Column, KeyedTable
+from kafkatui.ui.workers import io_work
+
+LogDirs = tuple[list[LogDirUsage] | None, str | None]  # usage, or why it is unavailable
 
 
 class BrokersView(TableView[Broker]):
@@ -31,13 +34,7 @@ class BrokersView(TableView[Broker]):
         Column("logdirs", "Log dirs"),
     )
     HELP = "The lower table shows the highlighted broker's configs; overrides first."
-
-    class Loaded(Message):
-        def __init__(
-            self, info: ClusterInfo, usage: list[LogDirUsage] | None, usage_note: str | None
-        ) -> None:
-            super().__init__()
-            self.info, self.usage, self.usage_note = info, usage, usage_note
+    LOADING = "describing cluster"
 
     class Configs(Message):
         def __init__(self, broker_id: int, configs: list[ConfigEntry]) -> None:
@@ -58,32 +55,21 @@ class BrokersView(TableView[Broker]):
         yield Static("Configs", id="configs-title", classes="pane-title")
         yield KeyedTable(CONFIG_COLUMNS, id="configs")
 
-    def reload(self) -> None:
-        self.load()
-
-    @work(
-        thread=True,
-        exclusive=True,
-        exit_on_error=False,
-        group="poll",
-        description="describing cluster",
-    )
-    def load(self) -> None:
+    def fetch(self) -> tuple[ClusterInfo, LogDirs]:
         info = self.client.brokers.cluster_info()
         try:
             usage, note = self.client.brokers.log_dirs(), None
         except KafkaTuiError as exc:  # optional data: the view still works without it
             usage, note = None, f"log dirs unavailable: {exc}"
-        self.post_message(self.Loaded(info, usage, note))
+        return info, (usage, note)
 
-    def on_brokers_view_loaded(self, message: Loaded) -> None:
+    def paint(self, result: tuple[ClusterInfo, LogDirs]) -> None:
+        info, (usage, self.usage_note) = result
         totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-        for entry in message.usage or []:
+        for entry in usage or []:
             totals[entry.broker_id][0] += entry.size_bytes
             totals[entry.broker_id][1] += 1
         self.usage = {b: (t[0], t[1]) for b, t in totals.items()}
-        self.usage_note = message.usage_note
-        info = message.info
         racks = sorted({b.rack for b in info.brokers if b.rack})
         summary = (
             f"cluster {info.cluster_id or '?'}  controller {info.controller_id}  "
@@ -125,13 +111,7 @@ class BrokersView(TableView[Broker]):
             self.shown_configs = broker.id
             self.load_configs(broker.id)
 
-    @work(
-        thread=True,
-        exclusive=True,
-        exit_on_error=False,
-        group="broker-configs",
-        description="reading broker configs",
-    )
+    @io_work("broker-configs", "reading broker configs")
     def load_configs(self, broker_id: int) -> None:
         self.post_message(self.Configs(broker_id, self.client.brokers.broker_configs(broker_id)))
 

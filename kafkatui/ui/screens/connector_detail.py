@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 
 from kafkatui.cluster.models import ConnectorStatus, TaskStatus
 from kafkatui.ui.format import health_level, styled
+from kafkatui.ui.screens.base import DetailView, back_binding
 from kafkatui.ui.screens.connectors import ConnectorActions, tasks_summary
 from kafkatui.ui.widgets.keyed_table import Cell, Column, KeyedTable
 
@@ -22,17 +22,13 @@ COLUMNS = (
 )
 
 
-class ConnectorDetailView(ConnectorActions):
+class ConnectorDetailView(ConnectorActions, DetailView):
     POLL_S = 5.0
+    LOADING = "reading connector status"
     BINDINGS = [
         Binding("R", "restart_task", "Restart task", id="connector.restart_task"),
-        Binding("escape", "back", "Back", id="connector.back"),
+        back_binding("connector"),
     ]
-
-    class Loaded(Message):
-        def __init__(self, status: ConnectorStatus) -> None:
-            super().__init__()
-            self.status = status
 
     def __init__(self, cluster: str, name: str) -> None:
         super().__init__()
@@ -42,24 +38,15 @@ class ConnectorDetailView(ConnectorActions):
         self.TITLE_TEXT = f"connector {name} ({cluster})"
 
     def compose_body(self) -> ComposeResult:
-        yield Static("loading...", id="summary", classes="summary")
+        yield from self.compose_summary()
         yield KeyedTable(COLUMNS, id="tasks")
 
-    def reload(self) -> None:
-        self.load()
+    def fetch(self) -> ConnectorStatus:
+        status: ConnectorStatus = self.client.connect.status(self.cluster, self.name_)
+        return status
 
-    @work(
-        thread=True,
-        exclusive=True,
-        exit_on_error=False,
-        group="poll",
-        description="reading connector status",
-    )
-    def load(self) -> None:
-        self.post_message(self.Loaded(self.client.connect.status(self.cluster, self.name_)))
-
-    def on_connector_detail_view_loaded(self, message: Loaded) -> None:
-        self.show_status(message.status)
+    def paint(self, result: ConnectorStatus) -> None:
+        self.show_status(result)
 
     def target(self) -> ConnectorStatus | None:
         return self.status
@@ -76,7 +63,7 @@ class ConnectorDetailView(ConnectorActions):
             summary.append(
                 "\n" + status.trace.splitlines()[0], style=colours.get("health-critical")
             )
-        self.query_one("#summary", Static).update(summary)
+        self.summary.update(summary)
         self.query_one("#tasks", KeyedTable).sync(
             [(str(t.id), self._cells(t, colours)) for t in status.tasks]
         )
@@ -122,6 +109,3 @@ class ConnectorDetailView(ConnectorActions):
             lambda: api.restart_task(status.cluster, status.name, task.id),
             "RUNNING",
         )
-
-    def action_back(self) -> None:
-        self.app.pop_screen()

@@ -10,7 +10,6 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from textual import work
 from textual.binding import Binding
 from textual.message import Message
 
@@ -18,6 +17,7 @@ from kafkatui.cluster.models import ConnectorStatus
 from kafkatui.ui.format import health_level, styled
 from kafkatui.ui.screens.base import TableView, View
 from kafkatui.ui.widgets.keyed_table import Cell, Column
+from kafkatui.ui.workers import io_work
 
 SETTLE_S = 20.0
 SETTLE_STEP_S = 0.5
@@ -83,14 +83,10 @@ class ConnectorActions(View):
             f"Stop {status.name}?", "Its tasks are shut down until resumed.", action_label="Stop"
         )
         api = self.client.connect
-        self.app.push_screen(
+        self.confirm(
             dialog,
-            lambda ok: (
-                self._change(
-                    status, "stopping", lambda: api.stop(status.cluster, status.name), "STOPPED"
-                )
-                if ok
-                else None
+            lambda: self._change(
+                status, "stopping", lambda: api.stop(status.cluster, status.name), "STOPPED"
             ),
         )
 
@@ -126,13 +122,7 @@ class ConnectorActions(View):
         if status is not None:
             self.load_config(status.cluster, status.name)
 
-    @work(
-        thread=True,
-        exclusive=True,
-        exit_on_error=False,
-        group="connector-config",
-        description="reading connector config",
-    )
+    @io_work("connector-config", "reading connector config")
     def load_config(self, cluster: str, name: str) -> None:
         config = self.client.connect.config(cluster, name)
         width = max((len(k) for k in config), default=0)
@@ -198,29 +188,13 @@ class ConnectorsView(ConnectorActions, TableView[ConnectorStatus]):
         Column("class", "Class"),
     )
 
-    class Loaded(Message):
-        def __init__(self, connectors: list[ConnectorStatus]) -> None:
-            super().__init__()
-            self.connectors = connectors
+    LOADING = "listing connectors"
 
-    def reload(self) -> None:
-        self.load()
-
-    @work(
-        thread=True,
-        exclusive=True,
-        exit_on_error=False,
-        group="poll",
-        description="listing connectors",
-    )
-    def load(self) -> None:
+    def fetch(self) -> list[ConnectorStatus]:
         found: list[ConnectorStatus] = []
         for cluster in self.client.connect.clusters():
             found.extend(self.client.connect.list(cluster))
-        self.post_message(self.Loaded(found))
-
-    def on_connectors_view_loaded(self, message: Loaded) -> None:
-        self.set_items(message.connectors)
+        return found
 
     def key_of(self, item: ConnectorStatus) -> str:
         return f"{item.cluster}/{item.name}"

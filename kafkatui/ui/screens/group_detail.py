@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
-from textual.widgets import Static
 
-from kafkatui.cluster.models import GroupLag, LagTrend, PartitionLag
+from kafkatui.cluster.models import GroupLag, LagTrend, PartitionLag, TopicPartition
 from kafkatui.ui.format import count, health_level, lag_level, styled
-from kafkatui.ui.screens.base import View
+from kafkatui.ui.screens.base import DetailView, back_binding
 from kafkatui.ui.screens.groups import confirm_delete_group, open_reset_wizard, trend_cells
 from kafkatui.ui.widgets.keyed_table import Cell, Column, KeyedTable
 
@@ -25,19 +22,15 @@ COLUMNS = (
 )
 
 
-class GroupDetailView(View):
+class GroupDetailView(DetailView):
     POLL_S = 5.0
+    LOADING = "reading group lag"
     BINDINGS = [
         Binding("o", "reset", "Reset offsets", id="group.reset"),
         Binding("ctrl+d", "delete", "Delete", id="group.delete"),
-        Binding("escape", "back", "Back", id="group.back"),
+        Binding("x", "delete_offsets", "Delete offsets", id="group.delete_offsets"),
+        back_binding("group"),
     ]
-
-    class Loaded(Message):
-        def __init__(self, lag: GroupLag | None, trend: LagTrend) -> None:
-            super().__init__()
-            self.lag = lag
-            self.trend = trend
 
     def __init__(self, group_id: str) -> None:
         super().__init__()
@@ -46,31 +39,21 @@ class GroupDetailView(View):
         self.lag: GroupLag | None = None
 
     def compose_body(self) -> ComposeResult:
-        yield Static("loading...", id="summary", classes="summary")
+        yield from self.compose_summary()
         yield KeyedTable(COLUMNS, id="partitions")
 
-    def reload(self) -> None:
-        self.load()
-
-    @work(
-        thread=True,
-        exclusive=True,
-        exit_on_error=False,
-        group="poll",
-        description="reading group lag",
-    )
-    def load(self) -> None:
+    def fetch(self) -> tuple[GroupLag | None, LagTrend]:
         lag = self.client.groups.lag([self.group_id]).get(self.group_id)
-        self.post_message(self.Loaded(lag, self.client.groups.trend(self.group_id)))
+        return lag, self.client.groups.trend(self.group_id)
 
-    def on_group_detail_view_loaded(self, message: Loaded) -> None:
-        self.lag = lag = message.lag
+    def paint(self, result: tuple[GroupLag | None, LagTrend]) -> None:
+        self.lag, trend = lag, trend = result
         colours = self.app.theme_variables
         if lag is None:
-            self.query_one("#summary", Static).update(f"group {self.group_id} not found")
+            self.summary.update(f"group {self.group_id} not found")
             return
-        line, rate, catch_up = trend_cells(message.trend, 30)
-        level = lag_level(lag.total, message.trend.growing)
+        line, rate, catch_up = trend_cells(trend, 30)
+        level = lag_level(lag.total, trend.growing)
         summary = Text.assemble(
             styled(lag.state, colours, health_level(lag.state), bold=True),
             f"  {lag.members} member(s)  total lag ",
@@ -78,7 +61,7 @@ class GroupDetailView(View):
             f"  rate {rate}  catch-up {catch_up}\ntrend ",
             styled(line or "(no samples yet)", colours, level),
         )
-        self.query_one("#summary", Static).update(summary)
+        self.summary.update(summary)
         rows = sorted(lag.partitions, key=lambda p: (p.topic, p.partition))
         self.query_one("#partitions", KeyedTable).sync(
             [(f"{p.topic}:{p.partition}", self._cells(p, colours)) for p in rows]
@@ -102,5 +85,33 @@ class GroupDetailView(View):
     def action_delete(self) -> None:
         confirm_delete_group(self, self.group_id)
 
-    def action_back(self) -> None:
-        self.app.pop_screen()
+    def action_delete_offsets(self) -> None:
+        """Forget the group's committed offsets on the highlighted row's topic."""
+        key = self.query_one("#partitions", KeyedTable).current_key
+        if self.lag is None or key is None or not self.allowed("group.delete_offsets"):
+            return
+        topic = key.rsplit(":", 1)[0]
+        rows = [p for p in self.lag.partitions if p.topic == topic]
+        committed = ", ".join(
+            f"p{p.partition}={count(p.committed) if p.committed is not None else 'none'}"
+            for p in rows
+        )
+        from kafkatui.ui.modals.common import ConfirmModal
+
+        dialog = ConfirmModal(
+            f"Delete the offsets of {self.group_id} on {topic}?",
+            f"Committed now: {committed}.\nAfterwards the group starts this topic from its "
+            "auto.offset.reset position. The group must have no members.",
+            type_to_confirm=topic,
+            action_label="Delete",
+        )
+        partitions = [TopicPartition(topic, p.partition) for p in rows]
+        groups, group_id = self.client.groups, self.group_id
+        self.confirm(
+            dialog,
+            lambda: self.run_change(
+                f"deleting offsets of {group_id} on {topic}",
+                lambda: groups.delete_offsets(group_id, partitions),
+                f"offsets of {group_id} on {topic} deleted",
+            ),
+        )

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from textual import work
 from textual.binding import Binding
 from textual.message import Message
 
@@ -14,6 +13,7 @@ from kafkatui.cluster.models import GroupLag, GroupSummary, LagTrend
 from kafkatui.ui.format import count, duration_s, health_level, lag_level, sparkline, styled
 from kafkatui.ui.screens.base import TableView
 from kafkatui.ui.widgets.keyed_table import Cell, Column
+from kafkatui.ui.workers import io_work
 
 
 @dataclass(frozen=True)
@@ -75,9 +75,7 @@ class GroupsView(TableView[GroupRow]):
     def reload(self) -> None:
         self.load()
 
-    @work(
-        thread=True, exclusive=True, exit_on_error=False, group="poll", description="listing groups"
-    )
+    @io_work("poll", "listing groups")
     def load(self) -> None:
         groups = self.client.groups.list()
         self.post_message(self.Listed(groups))

@@ -5,9 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from textual import work
-from textual.message import Message
-
 from kafkatui.cluster.models import Finding
 from kafkatui.ui.format import health_level, styled
 from kafkatui.ui.screens.base import TableView
@@ -56,28 +53,15 @@ class HealthView(TableView[Finding]):
         Column("detail", "Detail"),
     )
     HELP = "enter jumps to the finding's topic, group or connector."
+    LOADING = "checking health"
 
-    class Loaded(Message):
-        def __init__(self, findings: list[Finding]) -> None:
-            super().__init__()
-            self.findings = findings
+    def fetch(self) -> list[Finding]:
+        result: list[Finding] = self.client.health.check()
+        return result
 
-    def reload(self) -> None:
-        self.load()
-
-    @work(
-        thread=True,
-        exclusive=True,
-        exit_on_error=False,
-        group="poll",
-        description="checking health",
-    )
-    def load(self) -> None:
-        self.post_message(self.Loaded(self.client.health.check()))
-
-    def on_health_view_loaded(self, message: Loaded) -> None:
-        self.set_items(message.findings)
-        if not message.findings:
+    def paint(self, result: list[Finding]) -> None:
+        self.set_items(result)
+        if not result:
             self.notify("no findings: the cluster looks healthy")
 
     def key_of(self, item: Finding) -> str:

@@ -6,9 +6,6 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from textual import work
-from textual.message import Message
-
 from kafkatui.ui.app import ErrorEntry
 from kafkatui.ui.screens.base import TableView
 from kafkatui.ui.widgets.keyed_table import Cell, Column
@@ -46,27 +43,10 @@ class AuditView(TableView[tuple[int, dict[str, Any]]]):
         Column("result", "Result"),
     )
     DEFAULT_REVERSE = True
+    LOADING = "reading audit log"
 
-    class Loaded(Message):
-        def __init__(self, entries: list[dict[str, Any]]) -> None:
-            super().__init__()
-            self.entries = entries
-
-    def reload(self) -> None:
-        self.load()
-
-    @work(
-        thread=True,
-        exclusive=True,
-        exit_on_error=False,
-        group="poll",
-        description="reading audit log",
-    )
-    def load(self) -> None:
-        self.post_message(self.Loaded(self.client.audit_log()))
-
-    def on_audit_view_loaded(self, message: Loaded) -> None:
-        self.set_items(list(enumerate(message.entries)))
+    def fetch(self) -> list[tuple[int, dict[str, Any]]]:
+        return list(enumerate(self.client.audit_log()))
 
     def key_of(self, item: tuple[int, dict[str, Any]]) -> str:
         return str(item[0])

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -14,8 +15,15 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from kafkatui.cluster.models import SchemaVersion
-from kafkatui.ui.screens.base import TableView, View
+from kafkatui.ui.modals.common import ChoiceModal, ConfirmModal
+from kafkatui.ui.screens.base import ChangeDone, DetailView, TableView, View, back_binding
 from kafkatui.ui.widgets.keyed_table import Cell, Column, KeyedTable
+from kafkatui.ui.workers import io_work
+
+DELETE_CHOICES = (
+    ("soft", "Soft delete (the registry can still restore it)"),
+    ("hard", "Hard delete: permanent, ids may be reused"),
+)
 
 
 @dataclass(frozen=True)
@@ -27,7 +35,7 @@ class SubjectRow:
 
 
 class SubjectActions(View):
-    """D, c and k: shared by the subject list and one subject's versions."""
+    """D, c, k and delete: shared by the subject list and one subject's versions."""
 
     RESERVED_KEYS = ("k",)  # `k` checks a schema here, so it does not move the cursor
 
@@ -35,10 +43,60 @@ class SubjectActions(View):
         Binding("D", "diff", "Diff", id="schemas.diff"),
         Binding("c", "compatibility", "Compat", id="schemas.compatibility"),
         Binding("k", "check", "Check", id="schemas.check"),
+        Binding("ctrl+d", "delete", "Delete", id="schemas.delete"),
     ]
 
     def subject_row(self) -> SubjectRow | None:
         raise NotImplementedError
+
+    def chosen_version(self) -> int | None:
+        """The version ctrl+d deletes; None deletes the whole subject."""
+        return None
+
+    def action_delete(self) -> None:
+        row = self.subject_row()
+        if row is None:
+            return
+        version = self.chosen_version()
+        if not self.allowed(
+            "schema.delete_subject" if version is None else "schema.delete_version"
+        ):
+            return
+        what = f"subject {row.subject}" if version is None else f"{row.subject} v{version}"
+        self.app.push_screen(
+            ChoiceModal(f"Delete {what}", DELETE_CHOICES),
+            lambda choice: self._confirm_delete(row.subject, version, what, choice),
+        )
+
+    def _confirm_delete(
+        self, subject: str, version: int | None, what: str, choice: str | None
+    ) -> None:
+        if choice is None:
+            return
+        hard = choice == "hard"
+        registry = self.client.registry
+        if version is None:
+            effect = "All its versions are deleted"
+            call = functools.partial(registry.delete_subject, subject, permanent=hard)
+        else:
+            effect = f"Version {version} is deleted"
+            call = functools.partial(registry.delete_version, subject, version, permanent=hard)
+        effect += (
+            " for good: it cannot be restored."
+            if hard
+            else "; the registry keeps it until a hard delete."
+        )
+        kind = "Hard" if hard else "Soft"
+        dialog = ConfirmModal(
+            f"{kind} delete {what}?",
+            effect,
+            type_to_confirm=subject if hard else None,
+            action_label="Delete",
+        )
+        self.confirm(
+            dialog,
+            lambda: self.run_change(f"deleting {what}", call, f"{what} {kind.lower()}-deleted"),
+        )
 
     def action_diff(self) -> None:
         row = self.subject_row()
@@ -92,13 +150,7 @@ class SchemasView(SubjectActions, TableView[SubjectRow]):
     def reload(self) -> None:
         self.load()
 
-    @work(
-        thread=True,
-        exclusive=True,
-        exit_on_error=False,
-        group="poll",
-        description="listing subjects",
-    )
+    @io_work("poll", "listing subjects")
     def load(self) -> None:
         registry = self.client.registry
         subjects = registry.subjects()
@@ -151,10 +203,10 @@ class SchemasView(SubjectActions, TableView[SubjectRow]):
         self.app.push_screen(SubjectView(item))
 
 
-class SubjectView(SubjectActions):
+class SubjectView(SubjectActions, DetailView):
     """Versions of one subject; the highlighted version's schema is shown below."""
 
-    BINDINGS = [Binding("escape", "back", "Back", id="subject.back")]
+    BINDINGS = [back_binding("subject")]
 
     class Version(Message):
         def __init__(self, version: SchemaVersion) -> None:
@@ -177,6 +229,19 @@ class SubjectView(SubjectActions):
 
     def subject_row(self) -> SubjectRow | None:
         return self.row
+
+    def chosen_version(self) -> int | None:
+        key = self.query_one("#versions", KeyedTable).current_key
+        return None if key is None else int(key)
+
+    def on_change_done(self, message: ChangeDone) -> None:
+        """What this page showed was deleted: back to the list, which reloads."""
+        message.prevent_default()
+        self.notify(message.text)
+        self.app.pop_screen()
+        below = self.app.screen
+        if isinstance(below, View):
+            below.reload()
 
     def on_mount(self) -> None:
         table = self.query_one("#versions", KeyedTable)
@@ -209,13 +274,7 @@ class SubjectView(SubjectActions):
     def _highlighted(self) -> None:
         self.reload()
 
-    @work(
-        thread=True,
-        exclusive=True,
-        exit_on_error=False,
-        group="schema-version",
-        description="reading schema",
-    )
+    @io_work("schema-version", "reading schema")
     def load_version(self, version: int) -> None:
         self.post_message(self.Version(self.client.registry.get_version(self.row.subject, version)))
 
@@ -224,6 +283,3 @@ class SubjectView(SubjectActions):
         self.fetched[v.version] = v
         self._paint_versions()
         self.query_one("#schema-text", Static).update(v.schema)
-
-    def action_back(self) -> None:
-        self.app.pop_screen()

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
@@ -27,6 +27,7 @@ from kafkatui.ui.records import RecordView, decode_record, to_jsonl
 from kafkatui.ui.screens.base import View
 from kafkatui.ui.widgets.inputs import KInput
 from kafkatui.ui.widgets.tail_log import TailLog
+from kafkatui.ui.workers import io_work
 
 PUMP_S = 0.15
 BACKLOG_S = 0.01  # next read while a backlog remains (a zero delay is not a valid timer)
@@ -118,13 +119,7 @@ class TailView(View):
             self.pump(self._epoch, self._last_seq, self.filter_text)
 
     # ---- session ----------------------------------------------------------------------
-    @work(
-        thread=True,
-        exclusive=True,
-        exit_on_error=False,
-        group="tail-open",
-        description="opening tail",
-    )
+    @io_work("tail-open", "opening tail")
     def open_session(self) -> None:
         session = self.client.open_tail(self.topic, self._start)
         session.start()
@@ -157,9 +152,7 @@ class TailView(View):
         return len(record.key or b"") + len(record.value or b"")
 
     # ---- the pump ---------------------------------------------------------------------
-    @work(
-        thread=True, exclusive=True, exit_on_error=False, group="poll", description="reading tail"
-    )
+    @io_work("poll", "reading tail")
     def pump(self, epoch: int, after: int, needle: str) -> None:
         session = self.session
         batch = session.read(after, BATCH_LIMIT)
@@ -322,13 +315,7 @@ class TailView(View):
             return
         self.do_seek(start)
 
-    @work(
-        thread=True,
-        exclusive=True,
-        exit_on_error=False,
-        group="tail-seek",
-        description="seeking tail",
-    )
+    @io_work("tail-seek", "seeking tail")
     def do_seek(self, start: TailStart) -> None:
         self.session.seek(start)
         self.post_message(self.Sought(start))
@@ -361,13 +348,7 @@ class TailView(View):
         if values:
             self.export(list(self.log_view.rows), Path(values["path"]).expanduser())
 
-    @work(
-        thread=True,
-        exclusive=True,
-        exit_on_error=False,
-        group="tail-export",
-        description="exporting records",
-    )
+    @io_work("tail-export", "exporting records")
     def export(self, seqs: list[int], path: Path) -> None:
         decoder = self.client.decoder()
         written = 0

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.widgets import Static
 
 from kafkatui.cluster.models import ConfigEntry, PartitionInfo, TopicDetail
 from kafkatui.ui.format import count, styled
-from kafkatui.ui.screens.base import View
+from kafkatui.ui.screens.base import DetailView, back_binding
 from kafkatui.ui.widgets.keyed_table import Cell, Column, KeyedTable
 
 PARTITION_COLUMNS = (
@@ -38,46 +36,35 @@ def config_cells(entry: ConfigEntry, colours: dict[str, str]) -> tuple[Cell, ...
     return (styled("* " + entry.name, colours, "health-paused", bold=True), value, entry.source)
 
 
-class TopicDetailView(View):
+class TopicDetailView(DetailView):
     POLL_S = 10.0
+    LOADING = "describing topic"
     BINDINGS = [
         Binding("t", "tail", "Tail", id="topic.tail"),
-        Binding("escape", "back", "Back", id="topic.back"),
+        Binding("c", "alter_config", "Set config", id="topic.alter_config"),
+        back_binding("topic"),
         Binding("tab", "app.focus_next", "Next table", show=False, id="topic.next_table"),
     ]
-
-    class Loaded(Message):
-        def __init__(self, detail: TopicDetail) -> None:
-            super().__init__()
-            self.detail = detail
 
     def __init__(self, topic: str) -> None:
         super().__init__()
         self.topic = topic
         self.TITLE_TEXT = f"topic {topic}"
+        self.detail: TopicDetail | None = None
 
     def compose_body(self) -> ComposeResult:
-        yield Static("", id="summary", classes="summary")
+        yield from self.compose_summary("")
         yield Static("Partitions", classes="pane-title")
         yield KeyedTable(PARTITION_COLUMNS, id="partitions")
         yield Static("Configs (* = override)", classes="pane-title")
         yield KeyedTable(CONFIG_COLUMNS, id="configs")
 
-    def reload(self) -> None:
-        self.load()
+    def fetch(self) -> TopicDetail:
+        detail: TopicDetail = self.client.topics.describe(self.topic)
+        return detail
 
-    @work(
-        thread=True,
-        exclusive=True,
-        exit_on_error=False,
-        group="poll",
-        description="describing topic",
-    )
-    def load(self) -> None:
-        self.post_message(self.Loaded(self.client.topics.describe(self.topic)))
-
-    def on_topic_detail_view_loaded(self, message: Loaded) -> None:
-        detail = message.detail
+    def paint(self, result: TopicDetail) -> None:
+        self.detail = detail = result
         colours = self.app.theme_variables
         self.query_one("#partitions", KeyedTable).sync(
             [(str(p.partition), self._partition_cells(p, colours)) for p in detail.partitions]
@@ -88,7 +75,7 @@ class TopicDetailView(View):
         total = sum((p.high or 0) - (p.low or 0) for p in detail.partitions)
         short = sum(1 for p in detail.partitions if len(p.isr) < len(p.replicas))
         offline = sum(1 for p in detail.partitions if p.leader is None)
-        self.query_one("#summary", Static).update(
+        self.summary.update(
             f"{len(detail.partitions)} partitions, {count(total)} messages, "
             f"{short} under-replicated, {offline} offline"
         )
@@ -117,5 +104,54 @@ class TopicDetailView(View):
     def action_tail(self) -> None:
         self.kapp.open_tail(self.topic)
 
-    def action_back(self) -> None:
-        self.app.pop_screen()
+    def action_alter_config(self) -> None:
+        if self.detail is None or not self.allowed("topic.alter_config"):
+            return
+        from kafkatui.ui.modals.common import Field, FormModal
+
+        configs = {c.name: c for c in self.detail.configs}
+        chosen = configs.get(self.query_one("#configs", KeyedTable).current_key or "")
+        shown = chosen is not None and not chosen.is_sensitive and chosen.value is not None
+        default = f"{chosen.name}={chosen.value}" if chosen is not None and shown else ""
+
+        def check(values: dict[str, str]) -> str | None:
+            name, sep, _ = values["setting"].partition("=")
+            if not sep or not name.strip():
+                return "write name=value (name= reverts to the default)"
+            if name.strip() not in configs:
+                return f"{name.strip()} is not a config of this topic"
+            return None
+
+        form = FormModal(
+            f"Set a config of {self.topic}",
+            [Field("setting", "name=value (an empty value reverts to the default)", default)],
+            validate=check,
+            submit_label="Next",
+        )
+        self.app.push_screen(form, lambda values: self._confirm_config(configs, values))
+
+    def _confirm_config(
+        self, configs: dict[str, ConfigEntry], values: dict[str, str] | None
+    ) -> None:
+        if not values:
+            return
+        from kafkatui.ui.modals.common import ConfirmModal
+
+        name, _, value = (part.strip() for part in values["setting"].partition("="))
+        old = configs[name]
+        before = "******" if old.is_sensitive else (old.value if old.value is not None else "-")
+        after = value or "(the default)"
+        dialog = ConfirmModal(
+            f"Change {name} of {self.topic}?",
+            f"{name}: {before} -> {after}",
+            action_label="Apply",
+        )
+        topics, topic = self.client.topics, self.topic
+        self.confirm(
+            dialog,
+            lambda: self.run_change(
+                f"altering config of {topic}",
+                lambda: topics.alter_config(topic, {name: value or None}),
+                f"{name} of {topic}: {before} -> {after}",
+            ),
+        )

@@ -6,17 +6,18 @@ from collections.abc import Sequence
 from typing import Any
 
 from rich.text import Text
-from textual import work
 from textual.binding import Binding
 from textual.message import Message
 
 from kafkatui.cluster.models import TopicSummary
-from kafkatui.ui.format import count, duration_ms, size, styled
+from kafkatui.ui.format import count, duration_ms, shorten, size, styled
 from kafkatui.ui.modals.common import ConfirmModal, Field, FormModal, positive_int
 from kafkatui.ui.screens.base import TableView
 from kafkatui.ui.widgets.keyed_table import Cell, Column
+from kafkatui.ui.workers import io_work
 
 FILL_CHUNK = 100  # names per fill_summaries call: the table fills in steps on big clusters
+NAME_MIN = 16  # a narrow terminal still shows this much of each name
 
 
 class TopicsView(TableView[TopicSummary]):
@@ -41,6 +42,7 @@ class TopicsView(TableView[TopicSummary]):
         Binding("P", "produce", "Produce", id="topics.produce"),
     ]
     HELP = "Columns fill in as their batched calls answer; '-' means not known yet."
+    name_width: int | None = None  # long names are cut to this, so every column fits
 
     class Names(Message):
         def __init__(self, topics: list[TopicSummary]) -> None:
@@ -56,9 +58,7 @@ class TopicsView(TableView[TopicSummary]):
     def reload(self) -> None:
         self.load_names()
 
-    @work(
-        thread=True, exclusive=True, exit_on_error=False, group="poll", description="listing topics"
-    )
+    @io_work("poll", "listing topics")
     def load_names(self) -> None:
         names = self.client.topics.list_names()
         self.post_message(self.Names(names))
@@ -93,7 +93,8 @@ class TopicsView(TableView[TopicSummary]):
             )
         elif item.under_replicated:
             urp = styled(str(item.under_replicated), colours, "health-warn", bold=True)
-        name: Cell = Text(item.name, style="dim") if item.internal else item.name
+        shown = shorten(item.name, self.name_width)
+        name: Cell = Text(shown, style="dim") if item.internal else shown
         return (
             name,
             count(item.partitions),
@@ -105,8 +106,30 @@ class TopicsView(TableView[TopicSummary]):
             size(item.size_bytes),
         )
 
+    def redraw(self) -> None:
+        super().redraw()
+        self.call_after_refresh(self._fit_names)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_names)
+
+    def _fit_names(self) -> None:
+        """Give names the room the other columns leave, so none is pushed off screen."""
+        table = self.table
+        others = sum(c.get_render_width(table) for k, c in table.columns.items() if k != "name")
+        inside = table.scrollable_content_region.width  # without a scrollbar, if one shows
+        width = max(NAME_MIN, inside - others - 2 * table.cell_padding)
+        if width != self.name_width and inside:
+            self.name_width = width
+            self._rows.clear()  # the cached cells hold the old cut
+            super().redraw()
+
+    def haystack(self, item: TopicSummary, cells: Sequence[Cell]) -> str:
+        return item.name + " " + super().haystack(item, cells)
+
     def sort_value(self, item: TopicSummary, column: int) -> Any:
-        numeric = {
+        exact = {  # not the shown text: names may be cut, numbers are formatted
+            0: item.name,
             1: item.partitions,
             2: item.replication_factor,
             3: item.messages,
@@ -114,8 +137,8 @@ class TopicsView(TableView[TopicSummary]):
             6: item.retention_ms,
             7: item.size_bytes,
         }
-        if column in numeric:
-            return numeric[column]
+        if column in exact:
+            return exact[column]
         return super().sort_value(item, column)
 
     def open_item(self, item: TopicSummary) -> None:

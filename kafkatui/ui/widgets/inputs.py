@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.widgets import Button, Input, TextArea
+from textual.content import Content
+from textual.widgets import Button, Input, RadioButton, TextArea
 
 
 def _blink(widget: Input | TextArea) -> bool:
@@ -38,3 +39,12 @@ class KButton(Button):
         kwargs.setdefault("compact", True)
         super().__init__(*args, **kwargs)
         self.active_effect_duration = 0.0
+
+
+class KRadioButton(RadioButton):
+    """`(*)` when chosen and `( )` when not: readable without colour or block glyphs."""
+
+    @property
+    def _button(self) -> Content:
+        mark = "*" if self.value else " "
+        return Content.assemble("(", (mark, self.get_visual_style("toggle--button")), ")")

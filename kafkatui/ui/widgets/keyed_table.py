@@ -50,6 +50,7 @@ class KeyedTable(DataTable[Cell]):
         self._columns_spec = tuple(columns)
         self._keys: list[str] = []
         self._cells: dict[str, tuple[Cell, ...]] = {}
+        self._remeasure = False  # cells of auto-width columns changed since the last idle
 
     def on_mount(self) -> None:
         for column in self._columns_spec:
@@ -86,7 +87,23 @@ class KeyedTable(DataTable[Cell]):
             for column, before, after in zip(self._columns_spec, old, new, strict=True):
                 if before != after:
                     self.update_cell(key, column.key, after, update_width=column.width is None)
+                    self._remeasure = self._remeasure or column.width is None
             self._cells[key] = new
+
+    def on_idle(self) -> None:
+        """DataTable re-measures changed columns when idle (after this handler), but keeps
+        lines drawn at the old widths when a column narrows: drop those once it has."""
+        if self._remeasure:
+            self._remeasure = False
+            self.call_later(self._redraw_if_resized, self._widths())
+
+    def _widths(self) -> list[int]:
+        return [column.content_width for column in self.columns.values()]
+
+    def _redraw_if_resized(self, before: list[int]) -> None:
+        if self._widths() != before:
+            self._clear_caches()  # DataTable's own cache reset, as its resize watchers do
+            self.refresh()
 
     def _add(self, key: str, cells: Sequence[Cell]) -> None:
         self.add_row(*cells, key=key)

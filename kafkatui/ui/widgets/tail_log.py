@@ -27,6 +27,7 @@ from textual.strip import Strip
 
 from kafkatui.ui.format import format_level, timestamp_ms
 from kafkatui.ui.records import RecordView
+from kafkatui.ui.widgets.glyphs import cut
 
 ROW_CACHE = 20_000
 STRIP_CACHE = 2_000
@@ -283,12 +284,12 @@ class TailLog(ScrollView, can_focus=True):
             cuts = list(range(width, length, width))[: height - 1]
             lines = list(text.divide(cuts))
             if cuts and length > cuts[-1] + width:
-                lines[-1].truncate(width, overflow="ellipsis")
+                cut(lines[-1], width)
             strips = [
                 Strip(line.render(self.app.console)).crop_extend(0, width, base) for line in lines
             ]
         else:
-            text.truncate(width, overflow="ellipsis")
+            cut(text, width)
             strips = [Strip(text.render(self.app.console)).crop_extend(0, width, base)]
         self._strips.put(cache_key, strips)
         return strips
