@@ -25,9 +25,14 @@ class InvalidInput(UsageError):
 
 
 class ConnectionFailed(KafkaTuiError):
-    """A broker, Connect or registry endpoint could not be reached."""
+    """A broker, Connect or registry endpoint could not be reached.
+
+    `service` says which: "kafka" (the brokers) or "http" (Connect, the registry), so
+    a front end can tell "the cluster is down" from "one REST service is down".
+    """
 
     exit_code = 3
+    service = "kafka"
 
 
 class AuthenticationFailed(ConnectionFailed):

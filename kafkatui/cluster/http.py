@@ -104,11 +104,15 @@ def to_error(
 
 
 def transport_error(exc: Exception, where: str, timeout_s: float) -> KafkaTuiError:
-    """A failure before any HTTP status came back: refused, timed out, TLS, protocol.
+    """A failure before any HTTP status came back: refused, timed out, TLS, protocol."""
+    error = _transport_error(exc, where, timeout_s)
+    error.service = "http"
+    return error
 
-    Matched by class name, so errors of httpx's successor package (which confluent-kafka's
-    registry client prefers when installed) translate the same way.
-    """
+
+def _transport_error(exc: Exception, where: str, timeout_s: float) -> ConnectionFailed:
+    """Matched by class name, so errors of httpx's successor package (which confluent-kafka's
+    registry client prefers when installed) translate the same way."""
     kinds = {cls.__name__ for cls in type(exc).__mro__}
     tls = _tls_cause(exc)
     if tls is not None:
@@ -122,6 +126,9 @@ def transport_error(exc: Exception, where: str, timeout_s: float) -> KafkaTuiErr
         )
     if "ConnectError" in kinds:
         return ConnectionFailed(f"{where}: cannot connect: {_reason(exc)}")
+    if kinds & {"ReadError", "WriteError"}:
+        # a kept-alive connection whose server went away (crash, restart) breaks this way
+        return ConnectionFailed(f"{where}: connection lost: is the server running?")
     if kinds & {"UnsupportedProtocol", "InvalidURL"}:
         return ConnectionFailed(f"{where}: invalid URL: {_reason(exc)}")
     return ConnectionFailed(f"{where}: request failed: {type(exc).__name__}")

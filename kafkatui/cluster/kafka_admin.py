@@ -395,11 +395,21 @@ class KafkaAdmin:
         resources = [ConfigResource(restype, name) for name in names]
         if not resources:
             return {}, {}
-        futures = self.call(
-            what,
-            lambda: self._admin.describe_configs(resources, request_timeout=self.request_timeout),
-        )
-        results, errors = self.wait_all(futures, what)
+        for attempt in range(2):
+            futures = self.call(
+                what,
+                lambda: self._admin.describe_configs(
+                    resources, request_timeout=self.request_timeout
+                ),
+            )
+            try:
+                results, errors = self.wait_all(futures, what)
+                break
+            except ConnectionFailed:
+                # Sent to a broker that just died: librdkafka picks a live one next time.
+                if attempt:
+                    raise
+                time.sleep(0.5)
         configs = {
             res.name: {name: config_entry(raw) for name, raw in entries.items()}
             for res, entries in results.items()

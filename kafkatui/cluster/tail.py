@@ -26,6 +26,13 @@ from kafkatui.cluster.ring import Ring
 from kafkatui.cluster.settings import ConnectionSettings
 
 # ListOffsets "timestamps" that ask for the log start / the end of the log.
+_OFFSET_ATTEMPTS = 3
+#: errors of a partition whose leader is moving: worth asking again shortly
+_MOVING = {
+    KafkaError.NOT_LEADER_FOR_PARTITION,
+    KafkaError.LEADER_NOT_AVAILABLE,
+    KafkaError._TRANSPORT,
+}
 _EARLIEST_TS = -2
 _LATEST_TS = -1
 
@@ -221,14 +228,8 @@ class TailReader:
 
     def _list_offsets(self, partitions: list[int], which: int) -> dict[int, int]:
         """Low (which=-2) or high (-1) watermarks of many partitions in one request."""
-        consumer = self._require_consumer()
-        query = [KafkaTopicPartition(self.topic, p, which) for p in partitions]
-        try:
-            answer = consumer.offsets_for_times(query, timeout=self.settings.timeout_s)
-        except KafkaException as exc:
-            raise self._connection_error_of(exc) from None
         result: dict[int, int] = {}
-        for tp in answer:
+        for tp in self._offsets_for_times({p: which for p in partitions}):
             if tp.error is not None:
                 raise ConnectionFailed(
                     f"cannot list offsets of {self.topic}-{tp.partition}: {tp.error.str()}"
@@ -242,13 +243,37 @@ class TailReader:
             return {}
         if start.value is None:
             raise InvalidInput("a timestamp start needs a time")
-        consumer = self._require_consumer()
-        query = [KafkaTopicPartition(self.topic, p, start.value) for p in partitions]
-        try:
-            answer = consumer.offsets_for_times(query, timeout=self.settings.timeout_s)
-        except KafkaException as exc:
-            raise self._connection_error_of(exc) from None
+        answer = self._offsets_for_times({p: start.value for p in partitions})
         return {tp.partition: tp.offset for tp in answer}
+
+    def _offsets_for_times(self, stamps: dict[int, int]) -> list[KafkaTopicPartition]:
+        """One batched request; partitions whose leader is moving (a broker restart, a new
+        topic) are asked again briefly instead of failing the whole tail."""
+        consumer = self._require_consumer()
+        pending = dict(stamps)
+        done: list[KafkaTopicPartition] = []
+        for attempt in range(_OFFSET_ATTEMPTS):
+            last = attempt == _OFFSET_ATTEMPTS - 1
+            query = [KafkaTopicPartition(self.topic, p, t) for p, t in pending.items()]
+            try:
+                answer = consumer.offsets_for_times(query, timeout=self.settings.timeout_s)
+            except KafkaException as exc:
+                error = exc.args[0] if exc.args else None
+                if last or not isinstance(error, KafkaError) or error.code() not in _MOVING:
+                    raise self._connection_error_of(exc) from None
+                time.sleep(0.25 * (attempt + 1))
+                continue
+            retry = {
+                tp.partition
+                for tp in answer
+                if not last and tp.error is not None and tp.error.code() in _MOVING
+            }
+            done += [tp for tp in answer if tp.partition not in retry]
+            if not retry:
+                break
+            pending = {p: pending[p] for p in retry}
+            time.sleep(0.25 * (attempt + 1))
+        return done
 
     def _maybe_add_partitions(self) -> None:
         """Pick up partitions added while following; they are read from their start."""

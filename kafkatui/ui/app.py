@@ -27,6 +27,8 @@ from kafkatui.ui.widgets.glyphs import ascii_borders_wanted, ascii_key, use_asci
 from kafkatui.ui.workers import io_work
 
 ERROR_LOG_SIZE = 200
+CLUSTER_POLL_S = 5.0  # how often the status line re-checks that the cluster answers
+CLUSTER_POLL_MAX_S = 30.0
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,7 @@ class KafkaTuiApp(App[int]):
         if ascii_borders_wanted(ascii_borders):
             self.add_class("-ascii")  # app.tcss swaps box-drawing borders for +-|
         self.client = client
+        self._cluster_poll_s = CLUSTER_POLL_S
         self.errors: deque[ErrorEntry] = deque(maxlen=ERROR_LOG_SIZE)
         self.known_topics: list[str] = []
         self.profiles = list(profiles)
@@ -140,8 +143,18 @@ class KafkaTuiApp(App[int]):
 
     @io_work("cluster", "reading cluster metadata")
     def load_cluster_id(self) -> None:
+        """Also the connection probe: the status line's state comes from this poll."""
         info = self.client.brokers.cluster_info()
         self.call_from_thread(setattr, self, "cluster_id", info.cluster_id)
+
+    def _after_cluster_poll(self, ok: bool) -> None:
+        """Reschedule the probe after its result (never overlapping), backing off while down."""
+        if ok:
+            self.connection_state = "connected"
+            self._cluster_poll_s = CLUSTER_POLL_S
+        else:
+            self._cluster_poll_s = min(self._cluster_poll_s * 2, CLUSTER_POLL_MAX_S)
+        self.set_timer(self._cluster_poll_s, self.load_cluster_id)
 
     # ---- themes -----------------------------------------------------------------------
     def apply_theme(self, name: str, quiet: bool = False) -> bool:
@@ -161,9 +174,10 @@ class KafkaTuiApp(App[int]):
     # ---- the one error path -----------------------------------------------------------
     def worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
-        if event.state is WorkerState.SUCCESS and worker._thread_worker:
-            self.connection_state = "connected"
-        elif event.state is WorkerState.ERROR:
+        finished = event.state in (WorkerState.SUCCESS, WorkerState.ERROR)
+        if finished and worker.group == "cluster":
+            self._after_cluster_poll(event.state is WorkerState.SUCCESS)
+        if event.state is WorkerState.ERROR:
             self.report_error(worker.description or worker.name, worker.error)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -176,8 +190,8 @@ class KafkaTuiApp(App[int]):
         else:  # a bug: still a notification, with the type to report it by
             message = f"unexpected {type(error).__name__}: {error}"
         self.errors.append(ErrorEntry(time.time(), source, message))
-        if isinstance(error, ConnectionFailed):
-            self.connection_state = "disconnected"
+        if isinstance(error, ConnectionFailed) and error.service == "kafka":
+            self.connection_state = "disconnected"  # Connect or registry down: not the cluster
         severity: SeverityLevel = "warning" if isinstance(error, Refused) else "error"
         self.notify(message, title=source, severity=severity, timeout=6)
 
