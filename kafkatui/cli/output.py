@@ -29,7 +29,7 @@ _encode_tree = (
     if _make_encoder is None
     else _make_encoder(None, str, _encode_str, None, ":", ",", False, False, True)
 )
-_KEY_CACHE_MAX = 4096
+_KEY_CACHE_MAX = 65_536  # decoded keys kept: high-cardinality keys (user ids) must fit
 _FORMAT_JSON = {
     name: f'"{name}"' for name in ("avro", "protobuf", "json-schema", "json", "text", "hex", "null")
 }

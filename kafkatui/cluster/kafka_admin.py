@@ -212,6 +212,7 @@ class KafkaAdmin:
         self._lock = threading.Lock()
         self._connection_error: KafkaError | None = None
         self._producer: Producer | None = None
+        self._metadata: tuple[float, ClusterMetadata] | None = None
         self._secrets = [v for k, v in settings.kafka.items() if is_secret_name(k) and v]
         self._admin = AdminClient(self._conf())
 
@@ -320,26 +321,34 @@ class KafkaAdmin:
         return results, errors
 
     # ---- shared look-ups ---------------------------------------------------------------
-    def metadata(self) -> ClusterMetadata:
-        """Metadata for every topic in one request.
+    def metadata(self, max_age_s: float = 0.0) -> ClusterMetadata:
+        """Metadata for every topic in one request (or the last answer, if younger than
+        `max_age_s`: a big topic list is filled in chunks that share one metadata call).
 
-        Asked in short slices up to the timeout, so that a wrong password or an untrusted
-        certificate (known to librdkafka within a second) fails at once, not after 10 s.
+        Asked in growing slices (1 s, 2 s, 4 s ...) up to the timeout, so that a wrong
+        password or an untrusted certificate (known to librdkafka within a second) fails
+        at once rather than after 10 s, while a slow answer still gets its time.
         """
+        cached = self._metadata
+        if cached is not None and time.monotonic() - cached[0] <= max_age_s:
+            return cached[1]
         what = "reading cluster metadata"
         deadline = time.monotonic() + self.timeout_s
+        slice_s = _METADATA_SLICE_S
         while True:
             left = deadline - time.monotonic()
             try:
-                result = self._admin.list_topics(timeout=max(0.1, min(_METADATA_SLICE_S, left)))
+                result = self._admin.list_topics(timeout=max(0.1, min(slice_s, left)))
             except KafkaException as exc:
                 self._admin.poll(0)  # serve error_cb
                 known = self._connection_error
                 fatal = known is not None and known.code() in _AUTH_CODES | _TLS_CODES
                 if fatal or time.monotonic() >= deadline:
                     raise self.error(exc, what) from exc
+                slice_s *= 2
                 continue
             self._succeeded()
+            self._metadata = (time.monotonic(), result)
             return result
 
     def offsets(

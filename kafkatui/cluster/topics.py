@@ -27,6 +27,8 @@ from kafkatui.cluster.models import ConfigEntry, PartitionInfo, TopicDetail, Top
 #: typed Any so they still match the Protocols, which promise callers nothing.
 #: how long a change waits for brokers' metadata to show it
 SETTLE_S = 5.0
+#: how old a metadata answer fill_summaries may reuse (the chunks of one refresh)
+METADATA_REUSE_S = 5.0
 _LEGAL_NAME = re.compile(r"^[a-zA-Z0-9._-]{1,249}$")
 
 
@@ -85,8 +87,9 @@ class Topics:
     def fill_summaries(self, names: Sequence[str]) -> list[TopicSummary]:
         """Summaries for `names` from four batched requests, whatever the partition count:
         metadata, low and high watermarks (one ListOffsets each), DescribeConfigs.
-        Names that no longer exist are left out."""
-        meta = self.admin.metadata()
+        Names that no longer exist are left out. Consecutive calls (the chunks of one big
+        list) share a metadata answer a few seconds old."""
+        meta = self.admin.metadata(max_age_s=METADATA_REUSE_S)
         present = [n for n in names if n in meta.topics]
         parts = {n: partition_infos(meta.topics[n]) for n in present}
         marks = self.admin.watermarks((n, p.partition) for n in present for p in parts[n])
