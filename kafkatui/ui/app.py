@@ -12,19 +12,23 @@ from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from kafkatui.cluster.errors import ConnectionFailed, KafkaTuiError, Refused
 from kafkatui.ui.themes import DEFAULT_THEME, load_themes, shipped_theme_dirs, user_theme_dir
 from kafkatui.ui.widgets.glyphs import ascii_borders_wanted, ascii_key, use_ascii_scrollbars
 from kafkatui.ui.workers import io_work
+
+if TYPE_CHECKING:
+    from kafkatui.ui.modals.connection import ConnectionScreen
 
 ERROR_LOG_SIZE = 200
 CLUSTER_POLL_S = 5.0  # how often the status line re-checks that the cluster answers
@@ -111,6 +115,11 @@ class KafkaTuiApp(App[int]):
             self.add_class("-ascii")  # app.tcss swaps box-drawing borders for +-|
         self.client = client
         self._cluster_poll_s = CLUSTER_POLL_S
+        self._probe_timer: Timer | None = None
+        self.next_probe_at: float | None = None  # monotonic time of the next probe
+        self.probe_error: str | None = None  # why the last probe failed
+        self.ever_connected = False  # on this client: until then a failure shows a screen
+        self.connection_screen: ConnectionScreen | None = None
         self.errors: deque[ErrorEntry] = deque(maxlen=ERROR_LOG_SIZE)
         self.known_topics: list[str] = []
         self.profiles = list(profiles)
@@ -139,7 +148,7 @@ class KafkaTuiApp(App[int]):
                 f"theme {self._requested_theme!r} not found; using {DEFAULT_THEME!r}",
                 severity="warning",
             )
-        self.load_cluster_id()
+        self.probe_now()
 
     @io_work("cluster", "reading cluster metadata")
     def load_cluster_id(self) -> None:
@@ -147,14 +156,51 @@ class KafkaTuiApp(App[int]):
         info = self.client.brokers.cluster_info()
         self.call_from_thread(setattr, self, "cluster_id", info.cluster_id)
 
-    def _after_cluster_poll(self, ok: bool) -> None:
-        """Reschedule the probe after its result (never overlapping), backing off while down."""
+    def probe_now(self) -> None:
+        """Probe the cluster at once; the pending scheduled probe is dropped."""
+        if self._probe_timer is not None:
+            self._probe_timer.stop()
+            self._probe_timer = None
+        self.next_probe_at = None
+        self.load_cluster_id()
+
+    def _after_cluster_poll(self, ok: bool, error: BaseException | None = None) -> None:
+        """Reschedule the probe after its result (never overlapping), backing off while down.
+
+        Until the cluster has answered once, a failure shows the connection screen; later
+        outages only show in the status line.
+        """
         if ok:
             self.connection_state = "connected"
+            self.ever_connected = True
+            self.probe_error = None
             self._cluster_poll_s = CLUSTER_POLL_S
         else:
             self._cluster_poll_s = min(self._cluster_poll_s * 2, CLUSTER_POLL_MAX_S)
-        self.set_timer(self._cluster_poll_s, self.load_cluster_id)
+            self.probe_error = error_text(error)
+        if self._probe_timer is not None:
+            self._probe_timer.stop()
+        self.next_probe_at = time.monotonic() + self._cluster_poll_s
+        self._probe_timer = self.set_timer(self._cluster_poll_s, self.probe_now)
+        if ok:
+            self._close_connection_screen()
+        elif not self.ever_connected:
+            self._show_connection_screen()
+
+    def _show_connection_screen(self) -> None:
+        from kafkatui.ui.modals.connection import ConnectionScreen
+
+        if self.connection_screen is None:
+            self.connection_screen = ConnectionScreen()
+            self.push_screen(self.connection_screen)
+        elif self.connection_screen.is_active:
+            self.connection_screen.paint()
+
+    def _close_connection_screen(self) -> None:
+        """Dismiss it now if showing; if covered, it dismisses itself when uncovered."""
+        screen, self.connection_screen = self.connection_screen, None
+        if screen is not None and screen.is_active:
+            screen.dismiss(None)
 
     # ---- themes -----------------------------------------------------------------------
     def apply_theme(self, name: str, quiet: bool = False) -> bool:
@@ -176,7 +222,7 @@ class KafkaTuiApp(App[int]):
         worker = event.worker
         finished = event.state in (WorkerState.SUCCESS, WorkerState.ERROR)
         if finished and worker.group == "cluster":
-            self._after_cluster_poll(event.state is WorkerState.SUCCESS)
+            self._after_cluster_poll(event.state is WorkerState.SUCCESS, worker.error)
         if event.state is WorkerState.ERROR:
             self.report_error(worker.description or worker.name, worker.error)
 
@@ -185,10 +231,7 @@ class KafkaTuiApp(App[int]):
 
     def report_error(self, source: str, error: BaseException | None) -> None:
         """Notify, keep for `:log`, and never let a traceback reach the screen."""
-        if isinstance(error, KafkaTuiError):
-            message = str(error)
-        else:  # a bug: still a notification, with the type to report it by
-            message = f"unexpected {type(error).__name__}: {error}"
+        message = error_text(error)
         self.errors.append(ErrorEntry(time.time(), source, message))
         if isinstance(error, ConnectionFailed) and error.service == "kafka":
             self.connection_state = "disconnected"  # Connect or registry down: not the cluster
@@ -292,11 +335,12 @@ class KafkaTuiApp(App[int]):
         self.read_only = bool(getattr(client, "read_only", False))
         self.cluster_id = None
         self.connection_state = "connecting"
+        self.ever_connected = False  # a new cluster: unreachable again means the screen again
         for mode, factory in self.MODES.items():
             if mode != self.current_mode:  # rebuilt on the new client when next visited
                 self.remove_mode(mode)
                 self.add_mode(mode, factory)
-        self.load_cluster_id()
+        self.probe_now()
         refresh = getattr(self.screen, "refresh_data", None)
         if refresh is not None:
             refresh()
@@ -323,6 +367,13 @@ class KafkaTuiApp(App[int]):
                 lambda t=theme: self.apply_theme(t),
                 discover=False,
             )
+
+
+def error_text(error: BaseException | None) -> str:
+    """The one line a person sees for `error` (a bug keeps its type to report it by)."""
+    if isinstance(error, KafkaTuiError):
+        return str(error)
+    return f"unexpected {type(error).__name__}: {error}"
 
 
 def app_from_config(client: Any, config: Any = None) -> KafkaTuiApp:

@@ -465,6 +465,7 @@ async def test_tui_on_an_unreachable_cluster_shows_the_error_and_keeps_running(
     guard: Guard,
 ) -> None:
     from kafkatui.ui import make_app
+    from kafkatui.ui.modals.connection import ConnectionScreen
 
     settings = ConnectionSettings(profile="nowhere", bootstrap_servers="127.0.0.1:1",
                                   timeout_s=3.0)  # fmt: skip
@@ -477,6 +478,23 @@ async def test_tui_on_an_unreachable_cluster_shows_the_error_and_keeps_running(
         assert app.errors, "the failure is kept for :log"
         assert all("Traceback" not in e.message for e in app.errors)
         assert any("127.0.0.1:1" in e.message for e in app.errors)
+        deadline = time.monotonic() + 10
+        while not isinstance(app.screen, ConnectionScreen) and time.monotonic() < deadline:
+            await pilot.pause(0.2)
+        screen = app.screen
+        assert isinstance(screen, ConnectionScreen), "the connection screen, never a crash"
+        assert app.probe_error and "127.0.0.1:1" in app.probe_error
+        assert app.next_probe_at is not None, "it keeps retrying"
+
+        def probes_failed() -> int:
+            return sum(e.source == "reading cluster metadata" for e in app.errors)
+
+        failed = probes_failed()
+        await pilot.press("r")  # retry now, well before the scheduled retry (10 s after the first)
+        deadline = time.monotonic() + 9
+        while probes_failed() == failed and time.monotonic() < deadline:
+            await pilot.pause(0.2)
+        assert probes_failed() > failed and app.screen is screen
         await pilot.press("2")  # other views still open and fail the same, politely
         await pilot.pause(0.5)
         assert app.is_running

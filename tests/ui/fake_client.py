@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any, Literal
 
 from kafkatui.cluster.api import TailStart
-from kafkatui.cluster.errors import NotFound, ReadOnlyError, Refused
+from kafkatui.cluster.errors import ConnectionFailed, NotFound, ReadOnlyError, Refused
 from kafkatui.cluster.models import (
     Acl,
     Broker,
@@ -79,8 +79,13 @@ class _Shared:
 class FakeBrokers:
     def __init__(self, shared: _Shared) -> None:
         self._shared = shared
+        self.unreachable: str | None = None  # a message: cluster_info fails with it
+        self.probes = 0  # cluster_info calls, to see the UI's retries
 
     def cluster_info(self) -> ClusterInfo:
+        self.probes += 1
+        if self.unreachable is not None:
+            raise ConnectionFailed(self.unreachable)
         brokers = (
             Broker(1, "127.0.0.1", 9092, "rack-a", True),
             Broker(2, "127.0.0.1", 9093, "rack-b", False),

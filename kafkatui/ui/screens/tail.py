@@ -30,7 +30,7 @@ from kafkatui.ui.widgets.tail_log import TailLog
 from kafkatui.ui.workers import io_work
 
 PUMP_S = 0.15
-BACKLOG_S = 0.01  # next read while a backlog remains (a zero delay is not a valid timer)
+BACKLOG_S = 0.05  # next read while a backlog remains: caps repaints at 20/s in a flood
 BATCH_LIMIT = 5_000
 LOOKAHEAD = 60  # newest records decoded ahead in the pump, so following draws from cache
 EXPORT_PROGRESS_EVERY = 1_000

@@ -16,7 +16,7 @@ from kafkatui.ui.screens.base import TableView
 from kafkatui.ui.widgets.keyed_table import Cell, Column
 from kafkatui.ui.workers import io_work
 
-FILL_CHUNK = 100  # names per fill_summaries call: the table fills in steps on big clusters
+FILL_CHUNK = 250  # names per fill_summaries call: the table fills in steps on big clusters
 NAME_MIN = 16  # a narrow terminal still shows this much of each name
 
 

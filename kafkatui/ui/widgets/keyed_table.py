@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual.binding import Binding
+from textual.render import measure
 from textual.widgets import DataTable
+from textual.widgets._data_table import ColumnKey, default_cell_formatter
 
 Cell = str | Text
 
@@ -79,6 +81,7 @@ class KeyedTable(DataTable[Cell]):
                 self._rebuild(rows)
 
     def _update_changed(self, rows: Sequence[tuple[str, Sequence[Cell]]]) -> None:
+        maybe_narrower: set[str] = set()
         for key, cells in rows:
             old = self._cells[key]
             new = tuple(cells)
@@ -86,9 +89,38 @@ class KeyedTable(DataTable[Cell]):
                 continue
             for column, before, after in zip(self._columns_spec, old, new, strict=True):
                 if before != after:
-                    self.update_cell(key, column.key, after, update_width=column.width is None)
-                    self._remeasure = self._remeasure or column.width is None
+                    grow = column.width is None and self._wider(column.key, after)
+                    self.update_cell(key, column.key, after, update_width=grow)
+                    self._remeasure = self._remeasure or grow
+                    if column.width is None and not grow:
+                        maybe_narrower.add(column.key)
             self._cells[key] = new
+        for column_key in maybe_narrower:
+            self._fit(column_key)
+
+    def _wider(self, column_key: str, value: Cell) -> bool:
+        """Only a cell wider than its column asks DataTable to re-measure: for a narrower
+        one DataTable measures every cell of the column, per cell, which makes filling a
+        long table quadratic. Narrowing is done by `_fit`, once per column per sync."""
+        column = self.columns.get(ColumnKey(column_key))
+        if column is None:
+            return True
+        return self._measure(value) > column.content_width
+
+    def _fit(self, column_key: str) -> None:
+        """Narrow a column to its widest cell after a sync changed some of its cells."""
+        column = self.columns.get(ColumnKey(column_key))
+        if column is None:
+            return
+        cells = self.get_column(ColumnKey(column_key))
+        width = max([self._measure(column.label), *(self._measure(c) for c in cells)])
+        if width < column.content_width:
+            column.content_width = width
+            self._require_update_dimensions = True
+            self._remeasure = True
+
+    def _measure(self, value: Cell) -> int:
+        return measure(self.app.console, default_cell_formatter(value), 1)
 
     def on_idle(self) -> None:
         """DataTable re-measures changed columns when idle (after this handler), but keeps
