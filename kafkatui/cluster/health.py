@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from confluent_kafka.admin import ResourceType
 
 from kafkatui.cluster.api import ConnectApi, GroupsApi
-from kafkatui.cluster.errors import KafkaTuiError
+from kafkatui.cluster.errors import ConnectionFailed, KafkaTuiError
 from kafkatui.cluster.kafka_admin import KafkaAdmin
 from kafkatui.cluster.models import (
     ConfigEntry,
@@ -57,6 +57,7 @@ class ClusterFacts:
     lag_trends: Mapping[str, LagTrend] = field(default_factory=dict)
     connectors: Mapping[str, Sequence[ConnectorStatus]] = field(default_factory=dict)
     connect_errors: Mapping[str, str] = field(default_factory=dict)  # cluster -> reason
+    unread: Mapping[str, str] = field(default_factory=dict)  # facts that could not be read
 
 
 # ---- rules -------------------------------------------------------------------------------
@@ -249,6 +250,10 @@ def evaluate(facts: ClusterFacts) -> list[Finding]:
     findings += unclean_findings(facts)
     findings += lag_findings(facts.lag_trends)
     findings += connect_findings(facts.connectors, facts.connect_errors)
+    findings += [
+        Finding(WARNING, "CHECK_INCOMPLETE", what, f"could not read {what}: {reason}")
+        for what, reason in sorted(facts.unread.items())
+    ]
     return sorted(findings, key=lambda f: (_SEVERITY_ORDER.get(f.severity, 9), f.code, f.subject))
 
 
@@ -281,10 +286,11 @@ class Health:
     def gather(self, lag_window_s: float = 0.0) -> ClusterFacts:
         meta = self.admin.metadata()
         names = sorted(meta.topics)
-        topic_configs, _ = self.admin.configs(ResourceType.TOPIC, names, "reading topic configs")
+        unread: dict[str, str] = {}
+        topic_configs = self._configs(ResourceType.TOPIC, names, "topic configs", unread)
         broker_ids = sorted(meta.brokers)
-        broker_configs, _ = self.admin.configs(
-            ResourceType.BROKER, [str(b) for b in broker_ids], "reading broker configs"
+        broker_configs = self._configs(
+            ResourceType.BROKER, [str(b) for b in broker_ids], "broker configs", unread
         )
         topics = tuple(
             TopicFacts(n, partition_infos(meta.topics[n]), topic_configs.get(n, {})) for n in names
@@ -299,7 +305,21 @@ class Health:
             lag_trends={g: self.groups.trend(g, **span) for g in group_ids},
             connectors=connectors,
             connect_errors=connect_errors,
+            unread=unread,
         )
+
+    def _configs(
+        self, kind: ResourceType, names: list[str], what: str, unread: dict[str, str]
+    ) -> dict[str, dict[str, ConfigEntry]]:
+        """Configs, or none when they cannot be read right now: metadata answered, so the
+        cluster is up (a controller election after a broker loss stalls DescribeConfigs),
+        and the partition rules still run; the gap itself is reported."""
+        try:
+            found, _ = self.admin.configs(kind, names, f"reading {what}")
+        except ConnectionFailed as exc:
+            unread[what] = str(exc)
+            return {}
+        return found
 
     def _sample_lag(self, group_ids: list[str], window_s: float) -> dict[str, float]:
         """Record lag samples (one, or LAG_SAMPLES over `window_s`); the trend span to use."""

@@ -177,3 +177,13 @@ def test_evaluate_sorts_most_severe_first() -> None:
     findings = evaluate(ClusterFacts(broker_count=3, topics=(rf1, offline, HEALTHY)))
     assert [f.severity for f in findings] == ["critical", "warning", "warning"]
     assert findings[0].code == "OFFLINE_PARTITION"
+
+
+def test_facts_that_could_not_be_read_make_the_check_incomplete_not_silent() -> None:
+    from kafkatui.cluster.health import ClusterFacts, evaluate
+
+    findings = evaluate(ClusterFacts(broker_count=3, unread={"topic configs": "timed out"}))
+    incomplete = [f for f in findings if f.code == "CHECK_INCOMPLETE"]
+    assert len(incomplete) == 1
+    assert incomplete[0].severity == "warning"
+    assert "topic configs" in incomplete[0].detail and "timed out" in incomplete[0].detail
