@@ -14,10 +14,14 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from kafkatui.cluster.guard import Guard
+
+if TYPE_CHECKING:
+    from kafkatui.cluster.client import ClusterClient
 from kafkatui.cluster.settings import ConnectionSettings, HttpEndpoint
 
 
@@ -52,6 +56,16 @@ def sandbox_settings(sandbox: dict) -> ConnectionSettings:
         connect=(HttpEndpoint(url=sandbox["connect"], name="sandbox"),),
         timeout_s=10.0,
     )
+
+
+@pytest.fixture
+def client(sandbox_settings: ConnectionSettings, guard: Guard) -> Iterator[ClusterClient]:
+    """The real client on the sandbox, auditing into the test's temp dir."""
+    from kafkatui.cluster.client import ClusterClient
+
+    made = ClusterClient(sandbox_settings, guard)
+    yield made
+    made.close()
 
 
 @pytest.fixture

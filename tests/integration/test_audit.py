@@ -11,7 +11,6 @@ import datetime as dt
 import getpass
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,13 +35,6 @@ pytestmark = pytest.mark.integration
 SECRET = "audit-canary-Jx81-do-not-log"
 SCHEMA = json.dumps({"type": "record", "name": "A", "fields": [{"name": "n", "type": "int"}]})
 KEYS = {"time", "profile", "user", "action", "target", "parameters", "result"}
-
-
-@pytest.fixture
-def client(sandbox_settings: ConnectionSettings, guard: Guard) -> Iterator[ClusterClient]:
-    client = ClusterClient(sandbox_settings, guard)
-    yield client
-    client.close()
 
 
 def audit_lines(guard: Guard) -> list[dict[str, Any]]:

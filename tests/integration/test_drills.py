@@ -73,13 +73,6 @@ def box(sandbox: dict) -> Iterator[Sandbox]:
 
 
 @pytest.fixture
-def client(sandbox_settings: ConnectionSettings, guard: Guard) -> Iterator[ClusterClient]:
-    made = ClusterClient(sandbox_settings, guard)
-    yield made
-    made.close()
-
-
-@pytest.fixture
 def topic(sandbox_settings: ConnectionSettings, unique: str) -> Iterator[str]:
     make_topic(sandbox_settings, unique, 3)
     wait_readable(sandbox_settings.bootstrap_servers, unique, 3)

@@ -17,7 +17,6 @@ import pytest
 from kafkatui.cluster.api import TailStart
 from kafkatui.cluster.client import ClusterClient
 from kafkatui.cluster.errors import InvalidInput, NotFound
-from kafkatui.cluster.guard import Guard
 from kafkatui.cluster.models import ResetMode, ResetSpec
 from kafkatui.cluster.settings import ConnectionSettings
 from tests.integration.drill_support import run_cli, tailed
@@ -33,13 +32,6 @@ from tests.integration.kafka_helpers import (
 pytestmark = pytest.mark.integration
 
 FUTURE = (datetime.now(UTC) + timedelta(days=365)).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-@pytest.fixture
-def client(sandbox_settings: ConnectionSettings, guard: Guard) -> Iterator[ClusterClient]:
-    made = ClusterClient(sandbox_settings, guard)
-    yield made
-    made.close()
 
 
 @pytest.fixture

@@ -36,13 +36,6 @@ SOURCE = "org.apache.kafka.connect.file.FileStreamSourceConnector"
 
 
 @pytest.fixture
-def client(sandbox_settings: ConnectionSettings, guard: Guard) -> Iterator[ClusterClient]:
-    real = ClusterClient(sandbox_settings, guard)
-    yield real
-    real.close()
-
-
-@pytest.fixture
 def topic(sandbox_settings: ConnectionSettings, unique: str) -> Iterator[str]:
     make_topic(sandbox_settings, unique, 2)
     yield unique
