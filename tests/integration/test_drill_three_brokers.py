@@ -67,6 +67,8 @@ async def test_one_broker_of_three_down_is_reported_and_clears(
     ])  # fmt: skip
     for future in futures.values():
         future.result(timeout=30)
+    # Not kept alive into teardown: a failure's traceback would hold it while brokers stop.
+    del admin, futures
     produce(settings, replicated, {0: 5, 1: 5, 2: 5})
     commit(settings, group, {(replicated, p): 2 for p in range(3)})
     client = ClusterClient(settings, Guard(read_only=True, profile="three",
