@@ -194,6 +194,7 @@ class _HandshakeWatch(logging.Filter):
 
 _PLAINTEXT_PROTOCOLS = {"", "plaintext", "sasl_plaintext"}
 _METADATA_SLICE_S = 1.0
+REBUILD_AFTER_S = 10.0
 
 
 class KafkaAdmin:
@@ -213,6 +214,8 @@ class KafkaAdmin:
         self._connection_error: KafkaError | None = None
         self._producer: Producer | None = None
         self._metadata: tuple[float, ClusterMetadata] | None = None
+        self._failing_since: float | None = None
+        self._rebuilt_at = time.monotonic()
         self._secrets = [v for k, v in settings.kafka.items() if is_secret_name(k) and v]
         self._admin = AdminClient(self._conf())
 
@@ -259,6 +262,8 @@ class KafkaAdmin:
         translated = translate(
             err, what, self.settings.bootstrap_servers, self._connection_error, self._scrub
         )
+        if isinstance(translated, ConnectionFailed) and self._failing_since is None:
+            self._failing_since = time.monotonic()
         if type(translated) is ConnectionFailed and self._looks_like_plaintext_on_tls():
             translated = ConnectionFailed(
                 f"{translated}: the broker closed the connection at the first request; is it "
@@ -271,6 +276,7 @@ class KafkaAdmin:
         return self._watch.dropped_at_first_request and protocol in _PLAINTEXT_PROTOCOLS
 
     def _succeeded(self) -> None:
+        self._failing_since = None
         self._connection_error = None
         self._admin.poll(0)
 
@@ -332,6 +338,7 @@ class KafkaAdmin:
         cached = self._metadata
         if cached is not None and time.monotonic() - cached[0] <= max_age_s:
             return cached[1]
+        self._rebuild_if_stuck()
         what = "reading cluster metadata"
         deadline = time.monotonic() + self.timeout_s
         slice_s = _METADATA_SLICE_S
@@ -350,6 +357,17 @@ class KafkaAdmin:
             self._succeeded()
             self._metadata = (time.monotonic(), result)
             return result
+
+    def _rebuild_if_stuck(self) -> None:
+        """A client that has failed for a while gets a fresh AdminClient. After a broker
+        froze past the timeouts, librdkafka can keep reporting transport failures on its
+        old connections long after a fresh client answers; rebuilding (at most every
+        REBUILD_AFTER_S) makes recovery as quick as a restart, with no restart."""
+        now = time.monotonic()
+        failing = self._failing_since is not None and now - self._failing_since > REBUILD_AFTER_S
+        if failing and now - self._rebuilt_at > REBUILD_AFTER_S:
+            self._admin = AdminClient(self._conf())
+            self._rebuilt_at = now
 
     def offsets(
         self, specs: Mapping[tuple[str, int], OffsetSpec], what: str = "reading offsets"
