@@ -106,34 +106,28 @@ class Acls:
 
     @changes("acl.create", target=_describe)
     def create(self, acl: Acl) -> Any:
-        what = f"creating ACL for {acl.principal}"
         binding = AclBinding(*_parts(acl))
-        futures = self.admin.call(
-            what,
-            lambda: self.admin.client.create_acls(
-                [binding], request_timeout=self.admin.request_timeout
-            ),
-        )
-        _, errors = self.admin.wait_all(futures, what)
-        if errors:
-            raise next(iter(errors.values()))
+        self._one(f"creating ACL for {acl.principal}", self.admin.client.create_acls, binding)
         return {"before": None, "after": acl.__dict__}
 
     @changes("acl.delete", target=_describe)
     def delete(self, acl: Acl) -> Any:
         """Delete exactly this binding; NotFound when nothing matched."""
-        what = f"deleting ACL for {acl.principal}"
         exact = AclBindingFilter(*_parts(acl))
-        futures = self.admin.call(
-            what,
-            lambda: self.admin.client.delete_acls(
-                [exact], request_timeout=self.admin.request_timeout
-            ),
+        results = self._one(
+            f"deleting ACL for {acl.principal}", self.admin.client.delete_acls, exact
         )
-        results, errors = self.admin.wait_all(futures, what)
-        if errors:
-            raise next(iter(errors.values()))
         deleted = [to_acl(b) for found in results.values() for b in found]
         if not deleted:
             raise NotFound(f"no such ACL: {acl.principal} {acl.operation} on {acl.resource_name}")
         return {"before": [d.__dict__ for d in deleted], "after": None}
+
+    def _one(self, what: str, request: Any, item: Any) -> dict[Any, Any]:
+        """Send one binding (or filter) through a batch ACL call; raise its error, if any."""
+        futures = self.admin.call(
+            what, lambda: request([item], request_timeout=self.admin.request_timeout)
+        )
+        results, errors = self.admin.wait_all(futures, what)
+        if errors:
+            raise next(iter(errors.values()))
+        return results

@@ -15,6 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from kafkatui.cluster.groups import Groups
+from kafkatui.cluster.guard import Guard
+from kafkatui.cluster.kafka_admin import KafkaAdmin
+from kafkatui.cluster.settings import ConnectionSettings
+
 
 @pytest.fixture(scope="session")
 def secure_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
@@ -33,3 +38,11 @@ def secure_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
         yield box.up(secure=True).to_json()
     finally:
         box.down(purge=True)
+
+
+@pytest.fixture
+def groups(sandbox_settings: ConnectionSettings, guard: Guard) -> Iterator[Groups]:
+    """The groups API on its own admin client, auditing into the test's temp dir."""
+    admin = KafkaAdmin(sandbox_settings)
+    yield Groups(admin, guard)
+    admin.close()

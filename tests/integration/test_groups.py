@@ -26,13 +26,6 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def groups(sandbox_settings: ConnectionSettings, guard: Guard) -> Iterator[Groups]:
-    admin = KafkaAdmin(sandbox_settings)
-    yield Groups(admin, guard)
-    admin.close()
-
-
-@pytest.fixture
 def topic(sandbox_settings: ConnectionSettings, unique: str) -> Iterator[str]:
     """3 partitions holding 10 records each."""
     make_topic(sandbox_settings, unique, 3)

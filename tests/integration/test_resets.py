@@ -9,7 +9,6 @@ import pytest
 from kafkatui.cluster.errors import InvalidInput, NotFound, Refused
 from kafkatui.cluster.groups import Groups
 from kafkatui.cluster.guard import Guard
-from kafkatui.cluster.kafka_admin import KafkaAdmin
 from kafkatui.cluster.models import ResetMode, ResetSpec
 from kafkatui.cluster.settings import ConnectionSettings
 from tests.integration.kafka_helpers import (
@@ -24,13 +23,6 @@ from tests.integration.kafka_helpers import (
 pytestmark = pytest.mark.integration
 
 T0 = 1_700_000_000_000  # record i of each partition is stamped T0 + i seconds
-
-
-@pytest.fixture
-def groups(sandbox_settings: ConnectionSettings, guard: Guard) -> Iterator[Groups]:
-    admin = KafkaAdmin(sandbox_settings)
-    yield Groups(admin, guard)
-    admin.close()
 
 
 @pytest.fixture
