@@ -15,13 +15,14 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import sys
 
 from confluent_kafka import Consumer, TopicPartition
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("what", choices=("consume", "fastavro"))
+    parser.add_argument("what", choices=("consume", "fastavro", "lines"))
     parser.add_argument("bootstrap")
     parser.add_argument("topic")
     parser.add_argument("schema", nargs="?", help="Avro schema JSON (for fastavro)")
@@ -52,8 +53,16 @@ def main() -> None:
     consumer.assign([TopicPartition(args.topic, p, 0) for p in ends])
     records = 0
     pending = set(ends)
+    out = sys.stdout.buffer
     while pending:
-        for msg in consumer.consume(5000, 0.2):
+        batch = consumer.consume(5000, 0.2)
+        if args.what == "lines":  # the least a JSONL line per record costs in Python
+            out.write("".join([
+                f'{{"partition":{m.partition()},"offset":{m.offset()},'
+                f'"timestamp":{m.timestamp()[1]},"value":"{(m.value() or b"").hex()}"}}\n'
+                for m in batch if m.error() is None
+            ]).encode())  # fmt: skip
+        for msg in batch:
             if msg.error() is not None:
                 continue
             records += 1
@@ -63,7 +72,7 @@ def main() -> None:
             if offset + 1 >= ends[partition]:
                 pending.discard(partition)
     consumer.close()
-    print(records)
+    print(records, file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -261,6 +261,9 @@ def parse_args(
 
 # ---- running ---------------------------------------------------------------------------
 def main(argv: Sequence[str] | None = None) -> int:
+    if list(sys.argv[1:] if argv is None else argv) == ["--version"]:
+        print(f"kafkatui {__version__}")  # without building the parser: it imports every command
+        return 0
     try:
         args, runner = parse_args(argv)
     except SystemExit as exc:  # argparse: --help, --version, usage errors (2)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import json
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import IO, Any, Protocol
 
 from kafkatui.cluster.api import RecordDecoder
@@ -159,6 +159,11 @@ class RecordFormatter:
         self.value_format = value_format
         self.filter_text = filter_text or None
         self._key_cache: dict[bytes | None, _Fields] = {}
+        # wire header -> (one-pass Avro-to-JSON reader, schema id JSON); see decode.avro_json
+        self._transcoders: dict[bytes, tuple[Callable[[bytes, int], str], str]] = {}
+        self._find_transcoder = (
+            getattr(decoder, "json_transcoder", None) if value_format in ("auto", "avro") else None
+        )
         self._second = -1
         self._second_text = ""
 
@@ -189,6 +194,7 @@ class RecordFormatter:
         prefix = f'{{"topic":{dumps(messages[0].topic())},"partition":'
         hex_values = self.value_format == "hex"
         key_cache, key_of, value_of, stamp = self._key_cache, self._key, self._value, self._stamp
+        transcoders, find_transcoder = self._transcoders, self._transcoder
         second, second_text = -1, ""
         lines: list[str] = []
         append = lines.append
@@ -196,10 +202,20 @@ class RecordFormatter:
             raw_key = msg.key()
             key = key_cache.get(raw_key) or key_of(raw_key)
             raw_value = msg.value()
+            value_json = ""
             if hex_values and raw_value is not None:  # no decoder call, no objects
                 value_json = f'"{raw_value.hex()}"'
                 value_format, schema_id, value_error = '"hex"', "null", ""
-            else:
+            elif find_transcoder is not None and raw_value and raw_value[0] == 0:
+                header = raw_value[:5]
+                found = transcoders.get(header) or find_transcoder(header)
+                if found is not None:
+                    try:
+                        value_json = found[0](raw_value, 5)
+                        value_format, schema_id, value_error = '"avro"', found[1], ""
+                    except Exception:  # the reference path below words what is wrong
+                        value_json = ""
+            if not value_json:
                 value = value_of(raw_value)
                 value_json, value_format = value.value_json, value.format_json
                 value_error = value.error_json
@@ -220,6 +236,17 @@ class RecordFormatter:
                 f'"schema_id":{schema_id}{key.error_json}{value_error}}}\n'
             )
         return lines
+
+    def _transcoder(self, header: bytes) -> tuple[Callable[[bytes, int], str], str] | None:
+        """The one-pass Avro reader for a wire header, remembered once found."""
+        if self._find_transcoder is None or len(header) < 5:
+            return None
+        schema_id = int.from_bytes(header[1:5], "big")
+        transcode = self._find_transcoder(schema_id)
+        if transcode is None:
+            return None
+        found = self._transcoders[header] = (transcode, str(schema_id))
+        return found
 
     # ---- one record ------------------------------------------------------------------
     def _jsonl_line(self, msg: MessageLike, key: _Fields, value: _Fields) -> str:

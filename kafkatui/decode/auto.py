@@ -78,6 +78,18 @@ class AutoDecoder:
             raw = data if isinstance(data, bytes) else b""
             return _failed("hex" if fmt == "auto" else fmt, raw, f"decoder error: {err!r}")
 
+    def json_transcoder(self, schema_id: int) -> Callable[[bytes, int], str] | None:
+        """The one-pass Avro-to-JSON-text reader for a schema id, when there is one (the
+        schema is Avro and has no recursion). None also while the schema cannot be had:
+        the reference path then says why, record by record."""
+        if self._codecs is None:
+            return None
+        try:
+            codec, _subject = self._codecs.get(schema_id)
+        except DecodeFailure:
+            return None
+        return getattr(codec, "json_transcoder", None)
+
     def _decode(self, data: bytes, fmt: str) -> Decoded:
         if fmt == "auto":
             if _has_header(data):

@@ -22,6 +22,7 @@ import fastavro.read
 from fastavro import parse_schema, schemaless_reader, schemaless_writer
 
 from kafkatui.cluster.models import SchemaVersion
+from kafkatui.decode.avro_json import Transcoder, compile_transcoder
 from kafkatui.decode.avro_plan import plan
 from kafkatui.decode.errors import DecodeFailure
 from kafkatui.decode.jsonvalue import rfc3339_from_nanos
@@ -70,7 +71,19 @@ class AvroCodec:
     def __init__(self, schema_text: str, named: dict[str, Any] | None = None) -> None:
         named = {} if named is None else named
         self._schema = _parse(schema_text, named)
+        self._named = named
         self._to_json = plan(self._schema, named)
+        self._transcoder: Transcoder | None = None
+        self._compiled = False
+
+    @property
+    def json_transcoder(self) -> Transcoder | None:
+        """body -> JSON text in one pass (see avro_json), None for schemas it cannot do.
+        Compiled on first use: only the CLI's JSONL output wants it."""
+        if not self._compiled:
+            self._transcoder = compile_transcoder(self._schema, self._named)
+            self._compiled = True
+        return self._transcoder
 
     @classmethod
     def from_version(cls, version: SchemaVersion, fetch: FetchVersion) -> AvroCodec:

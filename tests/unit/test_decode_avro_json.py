@@ -1,0 +1,175 @@
+"""The one-pass Avro-to-JSON reader prints exactly what the reference path prints.
+
+The reference is `AvroCodec.decode` (fastavro, logical types, `to_json`) and the
+tail's JSON encoder. Data comes from fastavro's own random generator, so every type
+and logical type is exercised with values nobody picked; broken bodies must make the
+fast path give up whenever the reference refuses them.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from typing import Any
+
+import pytest
+from fastavro.utils import generate_many
+
+from kafkatui.cli.output import RecordFormatter, dumps, record_document
+from kafkatui.decode.auto import AutoDecoder
+from kafkatui.decode.avro import AvroCodec, encode_avro
+from kafkatui.decode.errors import DecodeFailure
+from tests.unit.decode_fakes import MemoryRegistry
+from tests.unit.test_cli_output import Msg
+
+EVERYTHING = {
+    "type": "record",
+    "name": "Everything",
+    "namespace": "t",
+    "fields": [
+        {"name": "n", "type": "null"},
+        {"name": "flag", "type": "boolean"},
+        {"name": "small", "type": "int"},
+        {"name": "big", "type": "long"},
+        {"name": "f32", "type": "float"},
+        {"name": "f64", "type": "double"},
+        {"name": "raw", "type": "bytes"},
+        {"name": "text", "type": "string"},
+        {"name": "id", "type": {"type": "string", "logicalType": "uuid"}},
+        {"name": "at_ms", "type": {"type": "long", "logicalType": "timestamp-millis"}},
+        {"name": "at_us", "type": {"type": "long", "logicalType": "timestamp-micros"}},
+        {"name": "local_ms", "type": {"type": "long", "logicalType": "local-timestamp-millis"}},
+        {"name": "day", "type": {"type": "int", "logicalType": "date"}},
+        {"name": "clock", "type": {"type": "int", "logicalType": "time-millis"}},
+        {
+            "name": "price",
+            "type": {"type": "bytes", "logicalType": "decimal", "precision": 12, "scale": 2},
+        },
+        {"name": "hash", "type": {"type": "fixed", "name": "Hash", "size": 4}},
+        {"name": "colour", "type": {"type": "enum", "name": "Colour", "symbols": ["RED", "BLUE"]}},
+        {"name": "maybe", "type": ["null", "string", "long"]},
+        {
+            "name": "inner",
+            "type": {
+                "type": "record",
+                "name": "Inner",
+                "fields": [{"name": "tags", "type": {"type": "array", "items": "string"}}],
+            },
+        },
+        {"name": "again", "type": "Inner"},
+        {"name": "scores", "type": {"type": "map", "values": "double"}},
+        {"name": "matrix", "type": {"type": "array", "items": {"type": "array", "items": "int"}}},
+        {"name": "same_hash", "type": ["null", "Hash"]},
+    ],
+}
+
+
+def _codec(schema: dict[str, Any]) -> AvroCodec:
+    return AvroCodec(json.dumps(schema))
+
+
+def _bodies(schema: dict[str, Any], count: int) -> list[bytes]:
+    text = json.dumps(schema)
+    return [encode_avro(text, 1, datum)[5:] for datum in generate_many(schema, count)]
+
+
+def _reference(codec: AvroCodec, body: bytes) -> str:
+    return dumps(codec.decode(body, 0))
+
+
+def test_every_type_and_logical_type_prints_as_the_reference() -> None:
+    codec = _codec(EVERYTHING)
+    transcode = codec.json_transcoder
+    assert transcode is not None
+    for body in _bodies(EVERYTHING, 300):
+        assert transcode(body, 0) == _reference(codec, body)
+
+
+def test_uuid_forms_are_normalised_like_the_reference() -> None:
+    schema = {
+        "type": "record",
+        "name": "U",
+        "fields": [{"name": "id", "type": {"type": "string", "logicalType": "uuid"}}],
+    }
+    codec = _codec(schema)
+    transcode = codec.json_transcoder
+    assert transcode is not None
+    for text in (
+        "6f1c1f2e-4b7a-4c55-9d1e-8a2b3c4d5e6f",
+        "6F1C1F2E4B7A4C559D1E8A2B3C4D5E6F",
+        "{6f1c1f2e-4b7a-4c55-9d1e-8a2b3c4d5e6f}",
+        "urn:uuid:6f1c1f2e-4b7a-4c55-9d1e-8a2b3c4d5e6f",
+    ):
+        body = bytes([len(text) * 2]) + text.encode()
+        assert transcode(body, 0) == _reference(codec, body)
+
+
+def test_broken_bodies_never_print_what_the_reference_refuses() -> None:
+    codec = _codec(EVERYTHING)
+    transcode = codec.json_transcoder
+    assert transcode is not None
+    rng = random.Random(7)
+    refused_by_both = 0
+    for body in _bodies(EVERYTHING, 60):
+        for _ in range(20):
+            broken = bytearray(body[: rng.randrange(len(body) + 1)])
+            if broken and rng.random() < 0.7:
+                broken[rng.randrange(len(broken))] = rng.randrange(256)
+            try:
+                reference: str | None = _reference(codec, bytes(broken))
+            except DecodeFailure:
+                reference = None
+            try:
+                fast: str | None = transcode(bytes(broken), 0)
+            except Exception:
+                fast = None  # the caller then asks the reference path
+            if reference is None:
+                assert fast is None
+                refused_by_both += 1
+            elif fast is not None:
+                assert fast == reference
+    assert refused_by_both > 100  # the mutations did break bodies
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {  # recursive: a linked list
+            "type": "record",
+            "name": "Node",
+            "fields": [{"name": "next", "type": ["null", "Node"]}],
+        },
+        {"type": "array", "items": "null"},  # a hostile count would loop without reading
+    ],
+    ids=["recursive", "array-of-nothing"],
+)
+def test_schemas_it_cannot_do_fall_back_to_the_reference(schema: dict[str, Any]) -> None:
+    assert _codec(schema).json_transcoder is None
+
+
+def test_the_tail_formatter_uses_it_and_prints_the_reference_lines() -> None:
+    registry = MemoryRegistry()
+    registry.add(9, json.dumps(EVERYTHING))
+    decoder = AutoDecoder(registry)
+    text = json.dumps(EVERYTHING)
+    values = [encode_avro(text, 9, datum) for datum in generate_many(EVERYTHING, 50)]
+    values.append(values[0][:12])  # truncated: the fast path gives up, the reference says why
+    messages = [Msg(value, _offset=i) for i, value in enumerate(values)]
+    formatter = RecordFormatter(decoder)
+    lines = [json.loads(line) for line in formatter.format(messages)]
+    assert formatter._transcoders  # the one-pass reader was used
+    reference = [
+        record_document(
+            msg.topic(),
+            msg.partition(),
+            msg.offset(),
+            msg.timestamp()[1],
+            decoder.decode(msg.key(), is_key=True),
+            decoder.decode(msg.value(), is_key=False),
+            msg.headers(),
+        )
+        for msg in messages
+    ]
+    assert lines == json.loads(json.dumps(reference, default=str))
+    assert lines[0]["value_format"] == "avro" and lines[0]["schema_id"] == 9
+    assert lines[-1]["value"] is None and lines[-1]["value_error"]
