@@ -64,11 +64,14 @@ def commands(cluster: BenchCluster, topic: str, value_format: str) -> dict[str, 
         floor += ["fastavro", cluster.bootstrap, topic, json.dumps(workloads.CLICK_SCHEMA)]
     else:
         floor += ["consume", cluster.bootstrap, topic]
-    return {
+    chosen = {
         "kafkatui": kafkatui,
         "kcat": [kcat(), "-b", cluster.bootstrap, "-C", "-t", topic, "-o", "beginning", "-e", "-q"],
         "python_floor": floor,
     }
+    if value_format != "auto":  # consume plus the smallest JSON line per record, printed
+        chosen["python_lines"] = [*floor[:2], "lines", cluster.bootstrap, topic]
+    return chosen
 
 
 def count_lines(command: list[str], env: dict[str, str]) -> int:

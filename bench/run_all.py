@@ -39,7 +39,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--records", type=int, default=1_000_000, help="P1 and P3 records")
     parser.add_argument("--topics", type=int, default=2000, help="P2 topics")
     parser.add_argument("--groups", type=int, default=300, help="P2 groups")
-    parser.add_argument("--p3-runs", type=int, default=3, help="P3 repetitions (each floods)")
+    parser.add_argument("--p3-runs", type=int, default=5, help="P3 repetitions (each floods)")
     parser.add_argument("--presses", type=int, default=200, help="P3 keys per run")
     parser.add_argument("--quick", action="store_true", help="small smoke workloads, 3 runs")
     parser.add_argument("--note", default="", help="a sentence for the results section")

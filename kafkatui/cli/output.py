@@ -30,6 +30,7 @@ _encode_tree = (
     else _make_encoder(None, str, _encode_str, None, ":", ",", False, False, True)
 )
 _KEY_CACHE_MAX = 65_536  # decoded keys kept: high-cardinality keys (user ids) must fit
+_MILLIS = tuple(f"{n:03d}" for n in range(1000))
 _FORMAT_JSON = {
     name: f'"{name}"' for name in ("avro", "protobuf", "json-schema", "json", "text", "hex", "null")
 }
@@ -189,10 +190,43 @@ class RecordFormatter:
                 lines.append(self._text_line(msg, key, value))
         return lines
 
+    def _hex_lines(self, messages: Sequence[MessageLike]) -> list[str]:
+        """`--value-format hex`, the raw tail: no decoder for values, one f-string a line."""
+        prefix = f'{{"topic":{dumps(messages[0].topic())},"partition":'
+        key_cache, key_of, stamp = self._key_cache, self._key, self._stamp
+        second, second_text = -1, ""
+        lines: list[str] = []
+        append = lines.append
+        for msg in messages:
+            raw_key = msg.key()
+            key = key_cache.get(raw_key) or key_of(raw_key)
+            raw_value = msg.value()
+            timestamp = msg.timestamp()[1]
+            if timestamp // 1000 != second or timestamp < 0:
+                text = stamp(timestamp)
+                if timestamp < 0:  # no timestamp: the one line takes the generic path
+                    append(self._jsonl_line(msg, key, self._value(raw_value)))
+                    continue
+                second, second_text = timestamp // 1000, text[:-5]
+            if raw_value is None:
+                append(self._jsonl_line(msg, key, self._value(raw_value)))
+                continue
+            headers = msg.headers()
+            append(
+                f'{prefix}{msg.partition()},"offset":{msg.offset()},"timestamp":{second_text}'
+                f'{_MILLIS[timestamp % 1000]}Z","key":{key.value_json},"value":"{raw_value.hex()}",'
+                f'"headers":{dumps(header_map(headers)) if headers else "{}"},'
+                f'"key_format":{key.format_json},"value_format":"hex",'
+                f'"schema_id":null{key.error_json}}}\n'
+            )
+        return lines
+
     def _jsonl_lines(self, messages: Sequence[MessageLike]) -> list[str]:
         """The hot path: `_jsonl_line` inlined, with the per-record work cut to the bone."""
+        if self.value_format == "hex":
+            return self._hex_lines(messages)
         prefix = f'{{"topic":{dumps(messages[0].topic())},"partition":'
-        hex_values = self.value_format == "hex"
+        hex_values = False
         key_cache, key_of, value_of, stamp = self._key_cache, self._key, self._value, self._stamp
         transcoders, find_transcoder = self._transcoders, self._transcoder
         second, second_text = -1, ""
