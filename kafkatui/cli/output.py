@@ -226,7 +226,6 @@ class RecordFormatter:
         if self.value_format == "hex":
             return self._hex_lines(messages)
         prefix = f'{{"topic":{dumps(messages[0].topic())},"partition":'
-        hex_values = False
         key_cache, key_of, value_of, stamp = self._key_cache, self._key, self._value, self._stamp
         transcoders, find_transcoder = self._transcoders, self._transcoder
         second, second_text = -1, ""
@@ -237,10 +236,7 @@ class RecordFormatter:
             key = key_cache.get(raw_key) or key_of(raw_key)
             raw_value = msg.value()
             value_json = ""
-            if hex_values and raw_value is not None:  # no decoder call, no objects
-                value_json = f'"{raw_value.hex()}"'
-                value_format, schema_id, value_error = '"hex"', "null", ""
-            elif find_transcoder is not None and raw_value and raw_value[0] == 0:
+            if find_transcoder is not None and raw_value and raw_value[0] == 0:
                 header = raw_value[:5]
                 found = transcoders.get(header) or find_transcoder(header)
                 if found is not None:
