@@ -24,12 +24,12 @@ from kafkatui.cluster.api import (
     TopicsApi,
 )
 from kafkatui.cluster.guard import Guard, default_audit_path
-from kafkatui.cluster.models import SchemaVersion
 from kafkatui.cluster.settings import ConnectionSettings
 from kafkatui.cluster.tail import KafkaTail
 
 if TYPE_CHECKING:
     from kafkatui.cluster.kafka_admin import KafkaAdmin
+    from kafkatui.cluster.schema_ids import SchemaIdLookup
 
 T = TypeVar("T")
 
@@ -115,27 +115,20 @@ def _registry(client: ClusterClient) -> RegistryApi:
     return Registry(client.settings.schema_registry, client.guard)
 
 
+def _schema_ids(client: ClusterClient) -> SchemaIdLookup | None:
+    """What the decoder asks for schemas: plain GETs, not the registry client (see
+    schema_ids), so a tail never pays for importing it."""
+    from kafkatui.cluster.schema_ids import SchemaIdLookup
+
+    endpoint = client.settings.schema_registry
+    return None if endpoint is None else SchemaIdLookup(endpoint)
+
+
 def _decoder(client: ClusterClient) -> RecordDecoder:
     from kafkatui.decode.auto import AutoDecoder
 
-    schemas = _RegistryOnDemand(client) if client.settings.schema_registry is not None else None
-    decoder: RecordDecoder = AutoDecoder(schemas)
+    decoder: RecordDecoder = AutoDecoder(client.schema_ids)
     return decoder
-
-
-class _RegistryOnDemand:
-    """The client's registry, built at the first schema lookup: a tail of plain records
-    never loads the registry client (its import alone costs a noticeable fraction of a
-    second at start)."""
-
-    def __init__(self, client: ClusterClient) -> None:
-        self._client = client
-
-    def schema_by_id(self, schema_id: int) -> SchemaVersion:
-        return self._client.registry.schema_by_id(schema_id)
-
-    def get_version(self, subject: str, version: int) -> SchemaVersion:
-        return self._client.registry.get_version(subject, version)
 
 
 class ClusterClient:
@@ -149,6 +142,7 @@ class ClusterClient:
     health = _Lazy(_health)
     connect = _Lazy(_connect)
     registry = _Lazy(_registry)
+    schema_ids = _Lazy(_schema_ids)
     _decoder = _Lazy(_decoder)
 
     def __init__(self, settings: ConnectionSettings, guard: Guard | None = None) -> None:
@@ -182,7 +176,8 @@ class ClusterClient:
             tails, self._tails = self._tails, []
         for tail in tails:
             tail.stop()
-        for part in (ClusterClient.connect, ClusterClient.registry, ClusterClient.admin):
+        closing = (ClusterClient.connect, ClusterClient.registry, ClusterClient.schema_ids)
+        for part in (*closing, ClusterClient.admin):
             built: Any = part.built(self)
             closer = getattr(built, "close", None)
             if closer is not None:

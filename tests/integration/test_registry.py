@@ -24,6 +24,7 @@ from kafkatui.cluster.errors import (
 )
 from kafkatui.cluster.guard import Guard
 from kafkatui.cluster.registry import COMPATIBILITY_LEVELS, Registry
+from kafkatui.cluster.schema_ids import SchemaIdLookup
 from kafkatui.cluster.settings import ConnectionSettings, HttpEndpoint
 
 pytestmark = pytest.mark.integration
@@ -199,6 +200,28 @@ def test_closed_port_fails_fast(guard: Guard) -> None:
     with pytest.raises(ConnectionFailed, match=r"127\.0\.0\.1:1"):
         Registry(endpoint, guard).subjects()
     assert time.monotonic() - started < 5
+
+
+def test_decoder_lookups_answer_as_the_registry_client_does(
+    sandbox_settings: ConnectionSettings, registry: Registry, subject: str, schemas: dict[str, str]
+) -> None:
+    """The plain-HTTP lookups a tail decodes with agree with the library client's answers."""
+    schema_id = registry.register(subject, schemas["v1"])
+    lookup = SchemaIdLookup(sandbox_settings.schema_registry)  # type: ignore[arg-type]
+    try:
+        assert lookup.schema_by_id(schema_id) == registry.schema_by_id(schema_id)
+        by_version = lookup.get_version(subject, 1)
+        assert (by_version.schema_id, by_version.subject, by_version.version) == (
+            schema_id, subject, 1
+        )
+        assert json.loads(by_version.schema) == json.loads(schemas["v1"])
+        with pytest.raises(NotFound, match="2000000000"):
+            lookup.schema_by_id(2_000_000_000)
+    finally:
+        lookup.close()
+    closed = SchemaIdLookup(HttpEndpoint(url="http://127.0.0.1:1/apis/ccompat/v7", timeout_s=3))
+    with pytest.raises(ConnectionFailed, match=r"127\.0\.0\.1:1"):
+        closed.schema_by_id(1)
 
 
 def test_no_registry_configured(guard: Guard) -> None:
