@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -50,15 +53,34 @@ def test_default_guard_follows_the_settings() -> None:
     )
 
 
-def test_the_decoder_loads_the_registry_only_for_a_registry_record(tmp_path: Path) -> None:
-    client = ClusterClient(UNREACHABLE, Guard(audit_path=tmp_path / "a.jsonl"))
-    decoder = client.decoder()
-    assert decoder.decode(b"plain", is_key=False).value == "plain"
-    assert "_lazy_registry" not in vars(client)
-    failed = decoder.decode(b"\x00\x00\x00\x00\x07body", is_key=False)
-    assert failed.error is not None and failed.schema_id == 7
-    assert "_lazy_registry" in vars(client)
-    client.close()
+def test_the_decoder_asks_the_registry_without_its_library_client() -> None:
+    """Decoding a wire-format record asks the registry with plain GETs: the library
+    registry client (half a second of imports) is never loaded, nor built."""
+    code = (
+        "import sys\n"
+        "from tests.unit.test_cli_client import UNREACHABLE\n"
+        "from kafkatui.cluster.client import ClusterClient\n"
+        "from kafkatui.cluster.guard import Guard\n"
+        "client = ClusterClient(UNREACHABLE, Guard(audit_path=sys.argv[1]))\n"
+        "decoder = client.decoder()\n"
+        "assert decoder.decode(b'plain', is_key=False).value == 'plain'\n"
+        "failed = decoder.decode(b'\\x00\\x00\\x00\\x00\\x07body', is_key=False)\n"
+        "assert failed.error is not None and failed.schema_id == 7, failed\n"
+        "assert '127.0.0.1:1' in failed.error, failed.error\n"
+        "assert '_lazy_registry' not in vars(client)\n"
+        "client.close()\n"
+        "print('confluent_kafka.schema_registry' in sys.modules)\n"
+    )
+    with tempfile.TemporaryDirectory() as home:
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(Path(home) / "audit.jsonl")],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=Path(__file__).parents[2],
+        )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
 
 
 def test_audit_log_reads_the_guards_file(tmp_path: Path) -> None:
