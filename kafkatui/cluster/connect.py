@@ -16,7 +16,7 @@ from urllib.parse import quote
 import httpx
 
 from kafkatui.cluster.errors import InvalidInput, KafkaTuiError, NotFound, Refused
-from kafkatui.cluster.guard import Guard, changes, is_secret_name
+from kafkatui.cluster.guard import Guard, changes, is_secret_name, mask_inline_secrets
 from kafkatui.cluster.http import build_client, to_error
 from kafkatui.cluster.models import ConnectorHealth, ConnectorStatus, TaskStatus
 from kafkatui.cluster.settings import HttpEndpoint
@@ -96,9 +96,11 @@ def parse_status(cluster: str, name: str, status: Mapping[str, Any] | None,
 
 
 def mask_config(config: Mapping[str, Any]) -> dict[str, str]:
-    """Connector config as strings, secret-looking values replaced by '******'."""
+    """Connector config as strings: secret-named values replaced by '******', and
+    passwords inside other values (a JDBC URL's) masked in place."""
+    masked = "******"
     return {
-        str(k): ("******" if is_secret_name(str(k)) and v is not None else str(v))
+        str(k): masked if is_secret_name(str(k)) and v is not None else mask_inline_secrets(str(v))
         for k, v in config.items()
     }
 

@@ -14,6 +14,7 @@ import functools
 import getpass
 import json
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -47,8 +48,26 @@ def is_secret_name(name: str) -> bool:
     return any(word in lowered for word in _SECRET_WORDS)
 
 
+# Secrets inside an ordinary value: a URL's user:password@, and name=value pairs in
+# connection strings (JDBC `;password=x`, `?password=x&`, `token: x`).
+_URL_PASSWORD = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:)[^@\s/]+(?=@)")
+_INLINE_PAIR = re.compile(
+    r"(?P<head>\b[\w.-]*(?:password|passwd|pwd|secret|token|apikey|api_key|credential)"
+    r"[\w.-]*\s*[=:]\s*)(?P<quote>[\"']?)[^\s;&,\"'}]+",
+    re.IGNORECASE,
+)
+
+
+def mask_inline_secrets(text: str) -> str:
+    """`text` with passwords inside URLs and name=value pairs replaced by '******'."""
+    if "://" in text:
+        text = _URL_PASSWORD.sub(r"\g<head>******", text)
+    return _INLINE_PAIR.sub(r"\g<head>\g<quote>******", text)
+
+
 def mask_secrets(value: Any) -> Any:
-    """Return a copy of `value` with every secret-named mapping entry replaced by '******'."""
+    """Return a copy of `value` with every secret-named mapping entry replaced by '******',
+    and secrets inside other strings masked too (see `mask_inline_secrets`)."""
     if isinstance(value, Mapping):
         return {
             k: ("******" if is_secret_name(str(k)) and v is not None else mask_secrets(v))
@@ -56,6 +75,8 @@ def mask_secrets(value: Any) -> Any:
         }
     if isinstance(value, list | tuple):
         return [mask_secrets(v) for v in value]
+    if isinstance(value, str):
+        return mask_inline_secrets(value)
     return value
 
 

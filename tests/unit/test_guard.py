@@ -7,8 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from kafkatui.cluster.connect import mask_config
 from kafkatui.cluster.errors import ReadOnlyError
-from kafkatui.cluster.guard import CHANGING_ACTIONS, Guard, changes, mask_secrets
+from kafkatui.cluster.guard import (
+    CHANGING_ACTIONS,
+    Guard,
+    changes,
+    mask_inline_secrets,
+    mask_secrets,
+)
 
 
 class Thing:
@@ -65,3 +72,29 @@ def test_decorated_actions_are_registered() -> None:
 def test_mask_secrets_is_recursive() -> None:
     masked = mask_secrets({"sasl.password": "p", "nested": [{"token": "t", "name": "n"}]})
     assert masked == {"sasl.password": "******", "nested": [{"token": "******", "name": "n"}]}
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        (
+            "jdbc:postgresql://db:5432/shop?user=app&password=s3cr3t&ssl=true",
+            "jdbc:postgresql://db:5432/shop?user=app&password=******&ssl=true",
+        ),
+        (
+            "jdbc:sqlserver://h;user=sa;password=Pa55;db=x",
+            "jdbc:sqlserver://h;user=sa;password=******;db=x",
+        ),
+        ("https://bob:hunter2@registry.example.com/x", "https://bob:******@registry.example.com/x"),
+        (
+            'PlainLoginModule required username="u" password="pw";',
+            'PlainLoginModule required username="u" password="******";',
+        ),
+        ("http://host:8081/path", "http://host:8081/path"),
+        ("topics=password-changes", "topics=password-changes"),
+    ],
+)
+def test_secrets_inside_ordinary_values_are_masked(text: str, masked: str) -> None:
+    assert mask_inline_secrets(text) == masked
+    assert mask_secrets({"connection.url": text}) == {"connection.url": masked}
+    assert mask_config({"connection.url": text}) == {"connection.url": masked}
