@@ -236,6 +236,7 @@ def connector(sandbox_settings: ConnectionSettings, tmp_path: Path,
         "connector.class": "org.apache.kafka.connect.file.FileStreamSourceConnector",
         "tasks.max": "1", "file": str(source), "topic": unique,
         "connection.password": SECRET, "sasl.jaas.config": f'password="{SECRET}";',
+        "connection.url": f"jdbc:postgresql://db:5432/shop?user=app&password={SECRET}&ssl=true",
     })  # fmt: skip
     wait_until(lambda: unique in {c.name for c in client.connect.list("sandbox")},
                "the connector to be listed")  # fmt: skip
@@ -252,6 +253,7 @@ def test_audit_log_and_connect_views(connector: tuple[ClusterClient, Guard, str,
     config = client.connect.config("sandbox", name)
     assert config["file"] == source  # positive control: the real config came back
     assert config["connection.password"] != SECRET
+    assert config["connection.url"].startswith("jdbc:postgresql://db:5432/shop?user=app&")
     listed = client.connect.list("sandbox")
     status = client.connect.status("sandbox", name)
     audit = guard.audit_path.read_text() if guard.audit_path else ""
