@@ -12,6 +12,10 @@ would cost. A "paint" below is one such update of the active screen.
   python bench/probe_app.py topics BOOTSTRAP --topics N [--fill-timeout S] [--first-rows-only]
   python bench/probe_app.py groups BOOTSTRAP --groups G
   python bench/probe_app.py flood BOOTSTRAP TOPIC --records N --presses P
+
+topics: "first_rows" is when the table holds a row, "first_rows_painted" when the first
+screen update with rows in the table was written, "all_filled" when every topic has its
+details in the view's items (drawn at most REDRAW_S later).
 """
 
 from __future__ import annotations
@@ -35,9 +39,12 @@ SIZE = (200, 50)
 
 
 class PaintClock:
-    def __init__(self, app: Any) -> None:
+    """`marked`: time.time() after the first paint at which `mark()` held (rows on screen)."""
+
+    def __init__(self, app: Any, mark: Any = None) -> None:
         self.times: list[float] = []
         self.first: float | None = None
+        self.marked: float | None = None
         original = app._display
 
         def display(screen: Any, renderable: Any) -> None:
@@ -50,6 +57,8 @@ class PaintClock:
             now = time.perf_counter()
             if self.first is None:
                 self.first = time.time()
+            if self.marked is None and mark is not None and mark():
+                self.marked = time.time()
             self.times.append(now)
 
         app._display = display
@@ -144,7 +153,7 @@ async def topics_view(
 ) -> dict[str, Any]:
     """First rows and all columns filled in the topics view (the first view)."""
     app = make_app(ClusterClient(settings), cursor_blink=False)
-    clock = PaintClock(app)
+    clock = PaintClock(app, mark=lambda: _rows(app) > 0)
     out: dict[str, Any] = {}
 
     def filled() -> bool:
@@ -157,6 +166,8 @@ async def topics_view(
         # started before run_test: entering it waits for the app to settle, which would
         # hide when the rows really arrived
         out["first_rows"] = await wait_for(lambda: _rows(app) > 0, 120)
+        await wait_for(lambda: clock.marked is not None, 30)
+        out["first_rows_painted"] = clock.marked
         if first_rows_only:  # report now: leaving run_test waits for the app to settle
             print(json.dumps({**out, "first_paint": clock.first}), flush=True)
             os._exit(0)

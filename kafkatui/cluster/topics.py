@@ -18,7 +18,7 @@ from confluent_kafka.admin import (
 from confluent_kafka.admin import ConfigEntry as KafkaConfigEntry
 from confluent_kafka.admin import TopicMetadata as KafkaTopicMetadata
 
-from kafkatui.cluster.errors import InvalidInput, NotFound, TimedOut
+from kafkatui.cluster.errors import ConnectionFailed, InvalidInput, NotFound, TimedOut
 from kafkatui.cluster.guard import Guard, changes
 from kafkatui.cluster.kafka_admin import KafkaAdmin
 from kafkatui.cluster.models import ConfigEntry, PartitionInfo, TopicDetail, TopicSummary
@@ -29,6 +29,9 @@ from kafkatui.cluster.models import ConfigEntry, PartitionInfo, TopicDetail, Top
 SETTLE_S = 5.0
 #: how old a metadata answer fill_summaries may reuse (the chunks of one refresh)
 METADATA_REUSE_S = 5.0
+#: the configs the topic list shows (none of them secret)
+SUMMARY_CONFIGS = ("cleanup.policy", "retention.ms")
+SUMMARY_CONFIGS_WHAT = "reading topic configs"
 _LEGAL_NAME = re.compile(r"^[a-zA-Z0-9._-]{1,249}$")
 
 
@@ -62,11 +65,6 @@ def partition_infos(topic: KafkaTopicMetadata) -> tuple[PartitionInfo, ...]:
     )
 
 
-def _value(configs: Mapping[str, ConfigEntry], name: str) -> str | None:
-    entry = configs.get(name)
-    return entry.value if entry is not None else None
-
-
 def _int_or_none(value: str | None) -> int | None:
     try:
         return int(value) if value is not None else None
@@ -92,8 +90,9 @@ class Topics:
         meta = self.admin.metadata(max_age_s=METADATA_REUSE_S)
         present = [n for n in names if n in meta.topics]
         parts = {n: partition_infos(meta.topics[n]) for n in present}
+        asked = self._ask_summary_configs(present)  # answered while the watermarks are read
         marks = self.admin.watermarks((n, p.partition) for n in present for p in parts[n])
-        configs, _ = self.admin.configs(ResourceType.TOPIC, present, "reading topic configs")
+        configs = self._summary_configs(present, asked)
         summaries = []
         for name in present:
             infos = parts[name]
@@ -109,12 +108,40 @@ class Topics:
                     under_replicated=sum(1 for p in infos if len(p.isr) < len(p.replicas)),
                     offline=sum(1 for p in infos if p.leader is None),
                     messages=sum(high - low for low, high in known) if known else None,
-                    cleanup_policy=_value(conf, "cleanup.policy"),
-                    retention_ms=_int_or_none(_value(conf, "retention.ms")),
+                    cleanup_policy=conf.get("cleanup.policy"),
+                    retention_ms=_int_or_none(conf.get("retention.ms")),
                     size_bytes=None,  # no DescribeLogDirs in confluent-kafka; see Brokers.log_dirs
                 )
             )
         return summaries
+
+    def _ask_summary_configs(self, names: Sequence[str]) -> dict[Any, Any]:
+        if not names:
+            return {}
+        resources = [ConfigResource(ResourceType.TOPIC, name) for name in names]
+        return self.admin.call(
+            SUMMARY_CONFIGS_WHAT,
+            lambda: self.admin.client.describe_configs(
+                resources, request_timeout=self.admin.request_timeout
+            ),
+        )
+
+    def _summary_configs(
+        self, names: Sequence[str], futures: dict[Any, Any]
+    ) -> dict[str, dict[str, str | None]]:
+        """The list's configs from one DescribeConfigs. Only SUMMARY_CONFIGS are read out of
+        the answer: converting all ~30 entries of every topic cost more than the request."""
+        try:
+            results, _ = self.admin.wait_all(futures, SUMMARY_CONFIGS_WHAT)
+        except ConnectionFailed:
+            # sent to a broker that just died: librdkafka picks a live one next time
+            time.sleep(0.5)
+            results, _ = self.admin.wait_all(self._ask_summary_configs(names), SUMMARY_CONFIGS_WHAT)
+        out: dict[str, dict[str, str | None]] = {}
+        for resource, entries in results.items():
+            picked = (entries.get(key) for key in SUMMARY_CONFIGS)
+            out[resource.name] = {e.name: e.value for e in picked if e is not None}
+        return out
 
     def describe(self, name: str) -> TopicDetail:
         """Leader, replicas, ISR and watermarks per partition, plus every config."""

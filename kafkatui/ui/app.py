@@ -7,6 +7,7 @@ this module only routes keys and reports worker failures.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
@@ -149,6 +150,10 @@ class KafkaTuiApp(App[int]):
                 severity="warning",
             )
         self.probe_now()
+        # What exists after the first paint (modules, classes, Textual's caches) lives as
+        # long as the app: keeping it out of the collector's full passes shortens the
+        # pauses they cause (a tail's flood of records triggers many).
+        self.call_after_refresh(gc.freeze)
 
     @io_work("cluster", "reading cluster metadata")
     def load_cluster_id(self) -> None:

@@ -1,13 +1,14 @@
 """Live tail of one topic.
 
-The tail session's consumer thread fills a ring buffer. A pump worker reads new
-records from it at a capped rate (every PUMP_S, or at once while a backlog remains),
-applies the filter off the event loop, and posts the matching sequence numbers; the
-list widget draws only what is visible. Keys are never queued behind decoding.
+The tail session's consumer thread fills a ring buffer. A pump worker posts the
+sequence numbers of new records at a capped rate (every PUMP_S; every BACKLOG_S while a
+filtered read has a backlog), applying the filter off the event loop; the list widget
+draws only what is visible. Keys are never queued behind decoding.
 """
 
 from __future__ import annotations
 
+import gc
 import time
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,11 @@ BACKLOG_S = 0.05  # next read while a backlog remains: caps repaints at 20/s in 
 BATCH_LIMIT = 5_000
 LOOKAHEAD = 60  # newest records decoded ahead in the pump, so following draws from cache
 EXPORT_PROGRESS_EVERY = 1_000
+# While a tail is open, full collections are rare: the ring holds ~100,000 records, every
+# one of them promoted into the oldest generation, and a flood would otherwise trigger a
+# full pass over all of them (tens of milliseconds, keys wait) several times a second.
+# Young generations are still collected as usual.
+FULL_GC_EVERY = 1_000  # middle-generation passes between full ones (Python's default: 10)
 
 
 class TailView(View):
@@ -96,6 +102,8 @@ class TailView(View):
         self._stats = TailStats()
         self._pump_timer: Timer | None = None
         self._export: str | None = None
+        self._stats_fitted = False  # the status line fitted on one line when last shown
+        self._gc_threshold = gc.get_threshold()
 
     def compose_body(self) -> ComposeResult:
         yield Static("opening...", id="tail-stats", classes="summary")
@@ -109,6 +117,9 @@ class TailView(View):
         return self.query_one("#tail-log", TailLog)
 
     def on_mount(self) -> None:
+        self._gc_threshold = gc.get_threshold()
+        young, middle, old = self._gc_threshold
+        gc.set_threshold(young, middle, max(old, FULL_GC_EVERY))
         self.log_view.focus()
         self.watch(self.log_view, "follow", lambda _v: self._show_stats(), init=False)
 
@@ -131,6 +142,7 @@ class TailView(View):
         self.pump(self._epoch, self._last_seq, self.filter_text)
 
     def on_unmount(self) -> None:
+        gc.set_threshold(*self._gc_threshold)
         if self._pump_timer is not None:
             self._pump_timer.stop()
         if self.session is not None:
@@ -155,28 +167,29 @@ class TailView(View):
     @io_work("poll", "reading tail")
     def pump(self, epoch: int, after: int, needle: str) -> None:
         session = self.session
-        batch = session.read(after, BATCH_LIMIT)
         decoder = self._pump_decoder()
         views: dict[int, RecordView]
         if needle:
+            batch = session.read(after, BATCH_LIMIT)
             decoded = ((seq, decode_record(rec, decoder)) for seq, rec in batch)
             views = {seq: view for seq, view in decoded if view.matches(needle)}
             seqs = list(views)
+            last = batch[-1][0] if batch else after
+            more = len(batch) == BATCH_LIMIT
         else:
-            seqs = [seq for seq, _ in batch]
-            views = {seq: decode_record(rec, decoder) for seq, rec in batch[-LOOKAHEAD:]}
-        last = batch[-1][0] if batch else after
+            # Unfiltered, every buffered record is a row and the buffer's sequence numbers
+            # are contiguous: take all new ones at once without reading them, and decode
+            # only the newest. Reading BATCH_LIMIT at a time fell behind a fast flood, and
+            # the list then showed a stale stretch of the buffer, rebuilt on every batch.
+            end = session.next_seq()
+            start = max(after + 1, session.first_seq())
+            seqs = list(range(start, end))
+            newest = session.read(max(start, end - LOOKAHEAD) - 1, LOOKAHEAD)
+            views = {seq: decode_record(rec, decoder) for seq, rec in newest if seq < end}
+            last = end - 1 if seqs else after
+            more = False
         self.post_message(
-            self.Batch(
-                epoch,
-                after,
-                seqs,
-                views,
-                last,
-                len(batch) == BATCH_LIMIT,
-                session.stats(),
-                session.first_seq(),
-            )
+            self.Batch(epoch, after, seqs, views, last, more, session.stats(), session.first_seq())
         )
 
     def _pump_decoder(self) -> Any:
@@ -241,7 +254,11 @@ class TailView(View):
             line.append("  wrap")
         if self._export:
             line.append(f"  {self._export}", style="bold")
-        self.query_one("#tail-stats", Static).update(line)
+        box = self.query_one("#tail-stats", Static)
+        # a line that fits, after one that fitted, keeps the height: no layout of the screen
+        fits = 0 < line.cell_len <= box.content_region.width
+        box.update(line, layout=not (fits and self._stats_fitted))
+        self._stats_fitted = fits
 
     # ---- keys -------------------------------------------------------------------------
     def action_toggle_follow(self) -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Sequence
 from typing import Any
 
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
+from textual.timer import Timer
 
 from kafkatui.cluster.models import TopicSummary
 from kafkatui.ui.format import count, duration_ms, shorten, size, styled
@@ -17,6 +20,8 @@ from kafkatui.ui.widgets.keyed_table import Cell, Column
 from kafkatui.ui.workers import io_work
 
 FILL_CHUNK = 250  # names per fill_summaries call: the table fills in steps on big clusters
+NAMES_DRAWN_WAIT_S = 1.0  # the details' calls wait at most this long for the names to show
+REDRAW_S = 0.25  # while chunks of details arrive, the table is redrawn at most this often
 NAME_MIN = 16  # a narrow terminal still shows this much of each name
 
 
@@ -45,14 +50,21 @@ class TopicsView(TableView[TopicSummary]):
     name_width: int | None = None  # long names are cut to this, so every column fits
 
     class Names(Message):
-        def __init__(self, topics: list[TopicSummary]) -> None:
+        def __init__(self, topics: list[TopicSummary], drawn: threading.Event) -> None:
             super().__init__()
             self.topics = topics
+            self.drawn = drawn  # set once the names are on screen
 
     class Summaries(Message):
-        def __init__(self, topics: list[TopicSummary]) -> None:
+        def __init__(self, topics: list[TopicSummary], last: bool) -> None:
             super().__init__()
             self.topics = topics
+            self.last = last
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._drawn_at = 0.0  # monotonic time of the last redraw
+        self._redraw_timer: Timer | None = None
 
     # ---- loading ----------------------------------------------------------------------
     def reload(self) -> None:
@@ -61,21 +73,36 @@ class TopicsView(TableView[TopicSummary]):
     @io_work("poll", "listing topics")
     def load_names(self) -> None:
         names = self.client.topics.list_names()
-        self.post_message(self.Names(names))
+        drawn = threading.Event()
+        self.post_message(self.Names(names, drawn))
+        # the details' calls compete with drawing for the CPU: the names show first
+        drawn.wait(NAMES_DRAWN_WAIT_S)
         plain = [t.name for t in names]
         for start in range(0, len(plain), FILL_CHUNK):
-            self.post_message(
-                self.Summaries(self.client.topics.fill_summaries(plain[start : start + FILL_CHUNK]))
-            )
+            chunk = self.client.topics.fill_summaries(plain[start : start + FILL_CHUNK])
+            self.post_message(self.Summaries(chunk, last=start + FILL_CHUNK >= len(plain)))
 
     def on_topics_view_names(self, message: Names) -> None:
         known = self.items
         merged = [known.get(t.name, t) for t in message.topics]
         self.set_items(merged)
         self.kapp.known_topics = sorted(t.name for t in message.topics)
+        self.call_after_refresh(message.drawn.set)
 
     def on_topics_view_summaries(self, message: Summaries) -> None:
-        self.update_items(message.topics)
+        """Chunks are applied at once but drawn at most every REDRAW_S (the last at once):
+        each redraw repaints the whole visible table."""
+        for item in message.topics:
+            self.items[self.key_of(item)] = item
+        wait = self._drawn_at + REDRAW_S - time.monotonic()
+        if message.last or wait <= 0:
+            self.redraw()
+        elif self._redraw_timer is None:
+            self._redraw_timer = self.set_timer(wait, self._timed_redraw)
+
+    def _timed_redraw(self) -> None:
+        self._redraw_timer = None
+        self.redraw()
 
     # ---- rows -------------------------------------------------------------------------
     def key_of(self, item: TopicSummary) -> str:
@@ -107,6 +134,10 @@ class TopicsView(TableView[TopicSummary]):
         )
 
     def redraw(self) -> None:
+        if self._redraw_timer is not None:
+            self._redraw_timer.stop()
+            self._redraw_timer = None
+        self._drawn_at = time.monotonic()
         super().redraw()
         self.call_after_refresh(self._fit_names)
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding
 from textual.render import measure
 from textual.widgets import DataTable
-from textual.widgets._data_table import ColumnKey, default_cell_formatter
+from textual.widgets._data_table import ColumnKey, RowKey, default_cell_formatter
 
 Cell = str | Text
 
@@ -50,9 +51,10 @@ class KeyedTable(DataTable[Cell]):
     def __init__(self, columns: Sequence[Column], **kwargs: object) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
         self._columns_spec = tuple(columns)
+        self._auto = [i for i, column in enumerate(self._columns_spec) if column.width is None]
         self._keys: list[str] = []
         self._cells: dict[str, tuple[Cell, ...]] = {}
-        self._remeasure = False  # cells of auto-width columns changed since the last idle
+        self._widths: dict[str, tuple[int, ...]] = {}  # key -> measured width of each cell
 
     def on_mount(self) -> None:
         for column in self._columns_spec:
@@ -75,72 +77,85 @@ class KeyedTable(DataTable[Cell]):
                 self._update_changed(rows)
             elif keys[: len(self._keys)] == self._keys:
                 self._update_changed(rows[: len(self._keys)])
-                for key, cells in rows[len(self._keys) :]:
-                    self._add(key, cells)
+                self._append(rows[len(self._keys) :])
             else:
                 self._rebuild(rows)
 
+    # Column widths are kept here from one cheap measurement per changed cell. Textual's
+    # own bookkeeping measures every cell of a column whenever an updated cell is
+    # narrower, and every cell of every new row when idle: quadratic while a long table
+    # fills in, and most of a second for 2,000 new rows.
+
     def _update_changed(self, rows: Sequence[tuple[str, Sequence[Cell]]]) -> None:
-        maybe_narrower: set[str] = set()
+        touched: set[int] = set()
         for key, cells in rows:
             old = self._cells[key]
             new = tuple(cells)
             if old == new:
                 continue
-            for column, before, after in zip(self._columns_spec, old, new, strict=True):
+            widths = list(self._widths[key])
+            data = self._data[RowKey(key)]
+            for index, (column, before, after) in enumerate(
+                zip(self._columns_spec, old, new, strict=True)
+            ):
                 if before != after:
-                    grow = column.width is None and self._wider(column.key, after)
-                    self.update_cell(key, column.key, after, update_width=grow)
-                    self._remeasure = self._remeasure or grow
-                    if column.width is None and not grow:
-                        maybe_narrower.add(column.key)
+                    data[ColumnKey(column.key)] = after  # update_cell, without a refresh each
+                    widths[index] = self._cell_width(after)
+                    touched.add(index)
             self._cells[key] = new
-        for column_key in maybe_narrower:
-            self._fit(column_key)
-
-    def _wider(self, column_key: str, value: Cell) -> bool:
-        """Only a cell wider than its column asks DataTable to re-measure: for a narrower
-        one DataTable measures every cell of the column, per cell, which makes filling a
-        long table quadratic. Narrowing is done by `_fit`, once per column per sync."""
-        column = self.columns.get(ColumnKey(column_key))
-        if column is None:
-            return True
-        return self._measure(value) > column.content_width
-
-    def _fit(self, column_key: str) -> None:
-        """Narrow a column to its widest cell after a sync changed some of its cells."""
-        column = self.columns.get(ColumnKey(column_key))
-        if column is None:
+            self._widths[key] = tuple(widths)
+        if not touched:
             return
-        cells = self.get_column(ColumnKey(column_key))
-        width = max([self._measure(column.label), *(self._measure(c) for c in cells)])
-        if width < column.content_width:
-            column.content_width = width
-            self._require_update_dimensions = True
-            self._remeasure = True
+        self._update_count += 1  # Textual's render caches are keyed by this count
+        # a changed column fits its widest cell or label again (it may grow or narrow)
+        fitted = {}
+        for index in touched.intersection(self._auto):
+            label = self._cell_width(self.ordered_columns[index].label)
+            fitted[index] = max(label, self._widest(index))
+        self._set_widths(fitted)
 
-    def _measure(self, value: Cell) -> int:
+    def _append(self, rows: Sequence[tuple[str, Sequence[Cell]]]) -> None:
+        """New rows only widen columns, as Textual does for added rows."""
+        for key, cells in rows:
+            self._add(key, cells)
+        self._new_rows.clear()  # measured in _add: Textual need not measure them again
+        columns = self.ordered_columns
+        grown = {}
+        for index in self._auto:
+            widest = max((self._widths[key][index] for key, _ in rows), default=0)
+            grown[index] = max(columns[index].content_width, widest)
+        self._set_widths(grown)
+
+    def _widest(self, index: int) -> int:
+        return max((widths[index] for widths in self._widths.values()), default=0)
+
+    def _set_widths(self, widths: dict[int, int]) -> None:
+        columns = self.ordered_columns
+        changed = False
+        for index, width in widths.items():
+            if columns[index].content_width != width:
+                columns[index].content_width = width
+                changed = True
+        self._require_update_dimensions = True  # the virtual size, computed when idle
+        if changed:
+            self._clear_caches()  # lines drawn at the old widths
+        self.refresh()
+
+    def _cell_width(self, value: object) -> int:
+        """The width Textual would measure for a cell, without markup parsing when the
+        text cannot hold markup or line breaks (nearly every cell)."""
+        if isinstance(value, Text):
+            if "\n" not in value.plain and "\t" not in value.plain:
+                return value.cell_len
+        elif isinstance(value, str) and not any(c in value for c in "[\n\t"):
+            return cell_len(value)
         return measure(self.app.console, default_cell_formatter(value), 1)
-
-    def on_idle(self) -> None:
-        """DataTable re-measures changed columns when idle (after this handler), but keeps
-        lines drawn at the old widths when a column narrows: drop those once it has."""
-        if self._remeasure:
-            self._remeasure = False
-            self.call_later(self._redraw_if_resized, self._widths())
-
-    def _widths(self) -> list[int]:
-        return [column.content_width for column in self.columns.values()]
-
-    def _redraw_if_resized(self, before: list[int]) -> None:
-        if self._widths() != before:
-            self._clear_caches()  # DataTable's own cache reset, as its resize watchers do
-            self.refresh()
 
     def _add(self, key: str, cells: Sequence[Cell]) -> None:
         self.add_row(*cells, key=key)
         self._keys.append(key)
         self._cells[key] = tuple(cells)
+        self._widths[key] = tuple(self._cell_width(cell) for cell in cells)
 
     def _rebuild(self, rows: Sequence[tuple[str, Sequence[Cell]]]) -> None:
         # the cursor follows its row, unless it sits at the top: then the top stays selected
@@ -148,7 +163,7 @@ class KeyedTable(DataTable[Cell]):
         self.clear()
         self._keys = []
         self._cells = {}
-        for key, cells in rows:
-            self._add(key, cells)
+        self._widths = {}
+        self._append(rows)
         if keep in self._cells:
             self.move_cursor(row=self._keys.index(keep), animate=False)

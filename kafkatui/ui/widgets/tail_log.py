@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import math
+from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 
@@ -29,7 +30,7 @@ from kafkatui.ui.format import format_level, timestamp_ms
 from kafkatui.ui.records import RecordView
 from kafkatui.ui.widgets.glyphs import cut
 
-ROW_CACHE = 20_000
+ROW_CACHE = 2_000  # decoded rows kept (a few screens); older ones are decoded again
 STRIP_CACHE = 2_000
 MAX_WRAP_LINES = 6
 KEY_WIDTH = 14
@@ -77,7 +78,8 @@ class TailLog(ScrollView, can_focus=True):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._resolve = resolve
         self._raw_size = raw_size
-        self.rows: list[int] = []
+        # sequence numbers as machine integers: 8 bytes a row, no int object per row
+        self.rows = array("q")
         self.pending = 0  # rows appended while not following
         self._views = _Lru(ROW_CACHE)
         self._strips = _Lru(STRIP_CACHE)
@@ -86,7 +88,7 @@ class TailLog(ScrollView, can_focus=True):
 
     # ---- data -------------------------------------------------------------------------
     def reset(self) -> None:
-        self.rows = []
+        self.rows = array("q")
         self.pending = 0
         self._starts = []
         self._strips.clear()
@@ -188,7 +190,16 @@ class TailLog(ScrollView, can_focus=True):
         return index, absolute - self._starts[index]
 
     def _update_size(self) -> None:
-        self.virtual_size = Size(self.scrollable_content_region.width, self._total_lines())
+        size = Size(self.scrollable_content_region.width, self._total_lines())
+        before = self.virtual_size
+        window = self.scrollable_content_region.height
+        if size.width == before.width and min(size.height, before.height) > window > 0:
+            # Taller or shorter, the scrollbar stays: no layout of the whole screen (setting
+            # virtual_size asks for one), only what Textual itself does without a layout.
+            self.set_reactive(TailLog.virtual_size, size)
+            self._scroll_update(size)
+        else:
+            self.virtual_size = size
         self.refresh()
 
     def on_resize(self) -> None:
@@ -215,8 +226,13 @@ class TailLog(ScrollView, can_focus=True):
         self.cursor = len(self.rows) - 1
         self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
 
-    def watch_cursor(self) -> None:
-        self.refresh()
+    def watch_cursor(self, old: int, new: int) -> None:
+        """Only the rows the cursor left and reached are drawn again: a key during a flood
+        then costs two lines, not the whole list (scrolling refreshes everything anyway)."""
+        for index in {old, new}:
+            if 0 <= index < len(self.rows):
+                top = self._line_of(index)
+                self.refresh_lines(top, max(1, self._line_of(index + 1) - top))
 
     def _show_cursor(self) -> None:
         if self.cursor < 0:
