@@ -387,14 +387,16 @@ class KafkaTail:
         metadata_recheck_s: float = 15.0,
     ) -> None:
         self.topic = topic
-        # a smaller read-ahead: the ring already holds up to `capacity` records
+        # A smaller read-ahead than the CLI's: the ring already holds up to `capacity`
+        # records. Reading 1M records of 200 B: 16 MB still takes in ~325k rec/s (32 MB:
+        # ~380k) and peaks ~35 MB lower, which an on-screen tail needs more than speed.
         self._reader = TailReader(
             settings,
             topic,
             start,
             batch_size=2000,
             metadata_recheck_s=metadata_recheck_s,
-            prefetch_kbytes=32_768,
+            prefetch_kbytes=16_384,
         )
         self._ring: Ring[RawRecord] = Ring(capacity)
         self._control = threading.Lock()  # orders ring appends against seeks
@@ -470,7 +472,7 @@ class KafkaTail:
                 if self._pending_seek is not None:
                     self._apply_seek()
                 messages = reader.poll(0.2)
-                records = _to_records(messages) if messages else []
+                records = _to_records(messages, self.topic) if messages else []
                 with self._control:
                     if self._pending_seek is None and records:
                         self._ring.extend(records)
@@ -530,14 +532,16 @@ class _Rates:
         self._since, self._records, self._bytes = now, 0, 0
 
 
-def _to_records(messages: list[Any]) -> list[RawRecord]:
+def _to_records(messages: list[Any], topic: str) -> list[RawRecord]:
+    """RawRecords sharing one `topic` string (each msg.topic() is a new one, ~70 bytes
+    per record held in the ring)."""
     out: list[RawRecord] = []
     append = out.append
     for msg in messages:
         headers = msg.headers()
         append(
             RawRecord(
-                msg.topic(),
+                topic,
                 msg.partition(),
                 msg.offset(),
                 msg.timestamp()[1],
