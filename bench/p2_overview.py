@@ -81,6 +81,8 @@ class AppProbe:
             "first_paint": seen["first_paint"] - spawned,
             "first_rows": seen["first_rows"] - spawned,
         }
+        if seen.get("first_rows_painted") is not None:
+            sample["first_rows_painted"] = seen["first_rows_painted"] - spawned
         if seen.get("all_filled") is not None:
             sample["all_filled"] = seen["all_filled"] - spawned
         elif "filled_at_timeout" in seen:
