@@ -243,6 +243,12 @@ class TestTailFlows:
             await wait_for(pilot, lambda: tail._last_seq == session.next_seq() - 1, 20)
             assert len(tail.log_view.rows) == 100_000  # the ring buffer's capacity
             assert session.stats().dropped == 50_060
+            # paused: the 60 shown rows the buffer evicted keep their places (records evicted
+            # before they were ever listed are not listed)
+            assert tail.log_view.row_count == 100_060 and len(tail.log_view.gone) == 60
+            await pilot.press("G")
+            assert tail.log_view.row_count == 100_000 and not tail.log_view.gone
+            assert tail.log_view.cursor == 99_999
 
     async def test_inspect_copy_and_export(self, tmp_path: Path) -> None:
         app = new_app()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +67,7 @@ class TailView(View):
             self,
             epoch: int,
             after: int,
-            seqs: list[int],
+            seqs: Sequence[int],
             views: dict[int, RecordView],
             last: int,
             more: bool,
@@ -127,7 +128,7 @@ class TailView(View):
         if self.session is None:
             self.open_session()
         else:
-            self.pump(self._epoch, self._last_seq, self.filter_text)
+            self.pump(self._epoch, self._last_seq, self.filter_text, self.log_view.follow)
 
     # ---- session ----------------------------------------------------------------------
     @io_work("tail-open", "opening tail")
@@ -139,7 +140,7 @@ class TailView(View):
     def on_tail_view_opened(self, message: Opened) -> None:
         self.session = message.session
         self.decoder = message.decoder
-        self.pump(self._epoch, self._last_seq, self.filter_text)
+        self.pump(self._epoch, self._last_seq, self.filter_text, self.log_view.follow)
 
     def on_unmount(self) -> None:
         gc.set_threshold(*self._gc_threshold)
@@ -165,10 +166,11 @@ class TailView(View):
 
     # ---- the pump ---------------------------------------------------------------------
     @io_work("poll", "reading tail")
-    def pump(self, epoch: int, after: int, needle: str) -> None:
+    def pump(self, epoch: int, after: int, needle: str, following: bool = True) -> None:
         session = self.session
         decoder = self._pump_decoder()
         views: dict[int, RecordView]
+        seqs: Sequence[int]
         if needle:
             batch = session.read(after, BATCH_LIMIT)
             decoded = ((seq, decode_record(rec, decoder)) for seq, rec in batch)
@@ -183,9 +185,11 @@ class TailView(View):
             # the list then showed a stale stretch of the buffer, rebuilt on every batch.
             end = session.next_seq()
             start = max(after + 1, session.first_seq())
-            seqs = list(range(start, end))
-            newest = session.read(max(start, end - LOOKAHEAD) - 1, LOOKAHEAD)
-            views = {seq: decode_record(rec, decoder) for seq, rec in newest if seq < end}
+            seqs = range(start, end)  # no list of a flood's worth of ints to build and copy
+            views = {}
+            if following:  # paused, the newest rows are not on screen: nothing to decode
+                newest = session.read(max(start, end - LOOKAHEAD) - 1, LOOKAHEAD)
+                views = {seq: decode_record(rec, decoder) for seq, rec in newest if seq < end}
             last = end - 1 if seqs else after
             more = False
         self.post_message(
@@ -226,7 +230,7 @@ class TailView(View):
         self._last_seq = -1
         self.log_view.reset()
         if self.session is not None:
-            self.pump(self._epoch, self._last_seq, self.filter_text)
+            self.pump(self._epoch, self._last_seq, self.filter_text, self.log_view.follow)
 
     # ---- status line ------------------------------------------------------------------
     def _show_stats(self) -> None:

@@ -7,7 +7,10 @@ first drawn (or were decoded ahead by the screen's pump thread and handed in wit
 records costs a list append per record and a redraw of the visible lines only.
 
 Following is a reactive: moving up stops it and the screen shows how many records
-arrived since; `G`/end or `space` resumes.
+arrived since; `G`/end or `space` resumes. While paused, rows the ring buffer evicts move
+to `gone` instead of leaving the list: row indices and the scroll position stay put, so
+a flood only grows the list at the bottom and nothing visible is drawn again. They leave
+when following resumes (or wrap is turned on).
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from kafkatui.ui.widgets.glyphs import cut
 
 ROW_CACHE = 2_000  # decoded rows kept (a few screens); older ones are decoded again
 STRIP_CACHE = 2_000
+GONE_LIMIT = 2_000_000  # evicted rows kept in place while paused (8 B each), then dropped
 MAX_WRAP_LINES = 6
 KEY_WIDTH = 14
 PREFIX_WIDTH = 12 + 1 + 12 + KEY_WIDTH + 1  # time, partition:offset, key
@@ -79,7 +83,8 @@ class TailLog(ScrollView, can_focus=True):
         self._resolve = resolve
         self._raw_size = raw_size
         # sequence numbers as machine integers: 8 bytes a row, no int object per row
-        self.rows = array("q")
+        self.rows = array("q")  # rows still in the ring buffer
+        self.gone = array("q")  # evicted while paused, shown above `rows`: indices stay
         self.pending = 0  # rows appended while not following
         self._views = _Lru(ROW_CACHE)
         self._strips = _Lru(STRIP_CACHE)
@@ -87,8 +92,18 @@ class TailLog(ScrollView, can_focus=True):
         self._heights_width = 0
 
     # ---- data -------------------------------------------------------------------------
+    @property
+    def row_count(self) -> int:
+        """Rows in the list: evicted ones kept while paused, then those still buffered."""
+        return len(self.gone) + len(self.rows)
+
+    def seq_at(self, index: int) -> int:
+        gone = len(self.gone)
+        return self.gone[index] if index < gone else self.rows[index - gone]
+
     def reset(self) -> None:
         self.rows = array("q")
+        self.gone = array("q")
         self.pending = 0
         self._starts = []
         self._strips.clear()
@@ -100,25 +115,43 @@ class TailLog(ScrollView, can_focus=True):
     ) -> None:
         for seq, view in views.items():
             self._views.put(seq, view)
-        added = list(seqs)
+        before = self.row_count
+        lines = self._total_lines()
+        self.rows.extend(seqs)
+        added = self.row_count - before
         if not added:
             return
-        self.rows.extend(added)
         if self.wrap:
-            self._extend_starts(added)
+            self._extend_starts(list(self.rows[len(self.rows) - added :]))
         if not self.follow and count_pending:
-            self.pending += len(added)
-        self._update_size()
+            self.pending += added
+        # only the new rows can be on screen anew: the rest of the window stays as drawn
+        self._update_size(changed_from=lines)
         if self.follow:
             self._jump_to_end()
 
     def trim_before(self, first_seq: int) -> None:
-        """Forget rows the ring buffer has evicted; keeps the visible lines still."""
+        """Forget rows the ring buffer has evicted. While paused (and not wrapping) they
+        stay in place as `gone`: removing them would shift the scroll position and draw the
+        whole list again on every poll of a flood, with nothing visible changed."""
         cut = bisect.bisect_left(self.rows, first_seq)
         if cut == 0:
             return
-        lines = self._line_of(cut)
+        if not self.follow and not self.wrap and len(self.gone) + cut <= GONE_LIMIT:
+            self.gone.extend(self.rows[:cut])
+            del self.rows[:cut]
+            return
+        self.gone.extend(self.rows[:cut])
         del self.rows[:cut]
+        self.drop_gone()
+
+    def drop_gone(self) -> None:
+        """Remove the evicted rows kept in place; keeps the visible lines still."""
+        cut = len(self.gone)
+        if cut == 0:
+            return
+        lines = self._line_of(cut)
+        self.gone = array("q")
         if self.wrap:
             del self._starts[:cut]
         self.cursor = max(-1, self.cursor - cut) if self.rows else -1
@@ -127,9 +160,9 @@ class TailLog(ScrollView, can_focus=True):
             self.scroll_to(y=max(0, self.scroll_y - lines), animate=False)
 
     def view_at(self, index: int) -> RecordView | None:
-        if not 0 <= index < len(self.rows):
+        if not 0 <= index < self.row_count:
             return None
-        seq = self.rows[index]
+        seq = self.seq_at(index)
         view = self._views.get(seq)
         if view is None:
             view = self._resolve(seq)
@@ -166,7 +199,7 @@ class TailLog(ScrollView, can_focus=True):
 
     def _total_lines(self) -> int:
         if not self.wrap:
-            return len(self.rows)
+            return self.row_count
         if not self._starts:
             return 0
         last = self.rows[-1] if self.rows else 0
@@ -189,7 +222,8 @@ class TailLog(ScrollView, can_focus=True):
         index = bisect.bisect_right(self._starts, absolute) - 1
         return index, absolute - self._starts[index]
 
-    def _update_size(self) -> None:
+    def _update_size(self, changed_from: int | None = None) -> None:
+        """`changed_from`: only lines from there on differ (rows added at the bottom)."""
         size = Size(self.scrollable_content_region.width, self._total_lines())
         before = self.virtual_size
         window = self.scrollable_content_region.height
@@ -200,7 +234,14 @@ class TailLog(ScrollView, can_focus=True):
             self._scroll_update(size)
         else:
             self.virtual_size = size
-        self.refresh()
+            changed_from = None
+        if changed_from is None:
+            self.refresh()
+            return
+        top = max(changed_from, int(self.scroll_y))
+        bottom = min(size.height, int(self.scroll_y) + window)
+        if bottom > top:
+            self.refresh_lines(top, bottom - top)
 
     def on_resize(self) -> None:
         if self.wrap and self.scrollable_content_region.width != self._heights_width:
@@ -211,6 +252,7 @@ class TailLog(ScrollView, can_focus=True):
             self._jump_to_end()
 
     def watch_wrap(self) -> None:
+        self.drop_gone()  # wrap's line numbering covers buffered rows only
         self._strips.clear()
         self._rebuild_starts()
         self._update_size()
@@ -220,17 +262,18 @@ class TailLog(ScrollView, can_focus=True):
     def watch_follow(self, follow: bool) -> None:
         if follow:
             self.pending = 0
+            self.drop_gone()
             self._jump_to_end()
 
     def _jump_to_end(self) -> None:
-        self.cursor = len(self.rows) - 1
+        self.cursor = self.row_count - 1
         self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
 
     def watch_cursor(self, old: int, new: int) -> None:
         """Only the rows the cursor left and reached are drawn again: a key during a flood
         then costs two lines, not the whole list (scrolling refreshes everything anyway)."""
         for index in {old, new}:
-            if 0 <= index < len(self.rows):
+            if 0 <= index < self.row_count:
                 top = self._line_of(index)
                 self.refresh_lines(top, max(1, self._line_of(index + 1) - top))
 
@@ -246,10 +289,11 @@ class TailLog(ScrollView, can_focus=True):
             self.scroll_to(y=bottom - height + 1, animate=False, immediate=True)
 
     def move_cursor(self, delta: int) -> None:
-        if not self.rows:
+        last = self.row_count - 1
+        if last < 0:
             return
-        target = max(0, min(len(self.rows) - 1, (self.cursor if self.cursor >= 0 else 0) + delta))
-        if delta < 0 or target < len(self.rows) - 1:
+        target = max(0, min(last, (self.cursor if self.cursor >= 0 else 0) + delta))
+        if delta < 0 or target < last:
             self.follow = False
         self.cursor = target
         self._show_cursor()
@@ -262,7 +306,7 @@ class TailLog(ScrollView, can_focus=True):
 
     def action_first(self) -> None:
         self.follow = False
-        self.cursor = 0 if self.rows else -1
+        self.cursor = 0 if self.row_count else -1
         self.scroll_to(y=0, animate=False, immediate=True)
 
     def action_last(self) -> None:
@@ -276,7 +320,7 @@ class TailLog(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         index, sub = self._row_at_line(int(self.scroll_y) + y)
         base = self.rich_style
-        if index >= len(self.rows) or index < 0:
+        if index >= self.row_count or index < 0:
             return Strip.blank(width, base)
         strips = self._row_strips(index, width)
         strip = strips[sub] if sub < len(strips) else Strip.blank(width, base)
@@ -285,13 +329,18 @@ class TailLog(ScrollView, can_focus=True):
         return strip
 
     def _row_strips(self, index: int, width: int) -> list[Strip]:
-        seq = self.rows[index]
+        seq = self.seq_at(index)
         cache_key = (seq, width, self.wrap)
         cached = self._strips.get(cache_key)
         if cached is not None:
             return cached  # type: ignore[return-value]
         view = self.view_at(index)
-        text = self._row_text(view) if view else Text(f"(record {seq} evicted)")
+        if view is not None:
+            text = self._row_text(view)
+        else:
+            text = Text(
+                "(dropped from the buffer)", style=self.get_component_rich_style("tail-log--meta")
+            )
         base = self.rich_style
         if self.wrap:
             # cut by characters, not words: the height was planned from the length
