@@ -261,9 +261,10 @@ class Finding:
 
 
 # ---- tail ----------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: that __init__ costs ~0.9 us, not ~0.2, per record
 class RawRecord:
-    """A record exactly as consumed: decoding happens later, lazily."""
+    """A record exactly as consumed: decoding happens later, lazily. Never changed once
+    made; the tail's consumer thread builds hundreds of thousands a second."""
 
     topic: str
     partition: int
