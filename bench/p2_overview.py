@@ -38,7 +38,7 @@ from cluster import BenchCluster
 from common import BENCH_DIR, isolated_env, kafkatui_command, say, summary
 from tools import Tmux, consumer_group_command, kaskade
 
-TOPIC_ON_SCREEN = r"bench-ov-\d+-t\d{5}"
+TOPIC_ON_SCREEN = r"bench-(ov|avro|raw|flood)-\S+"  # any workload topic: a first row
 
 
 def _all_names(cluster: BenchCluster) -> tuple[int, int]:
