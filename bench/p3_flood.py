@@ -68,7 +68,8 @@ def one_run(
         with tempfile.TemporaryFile(mode="w+") as errors:  # a file: no pipe left undrained
             seen, sent = _flood_once(probe_cmd, flood_cmd, env, errors, on_ready)
     finally:  # waited for: an unsent delete left dozens of topics before the P2 ones
-        for future in cluster.admin().delete_topics([topic], operation_timeout=60).values():
+        admin = cluster.admin()  # kept referenced: a collected client fails its futures
+        for future in admin.delete_topics([topic], operation_timeout=60).values():
             future.result(timeout=90)
     rss = [mb for _t, _n, mb in seen["rss_samples"]]
     flood_keys, rest_keys = seen.pop("flood"), seen.pop("at_rest")
