@@ -113,12 +113,18 @@ class TailReader:
             self.close()
             raise
 
-    def close(self) -> None:
+    def close(self, timeout_s: float = 5.0) -> None:
+        """Close the consumer, waiting at most `timeout_s`: librdkafka's close waits for
+        requests in flight (its group coordinator's too), which a slow or dying broker
+        can hold for much longer, and Ctrl-C must still end a tail promptly."""
         consumer, self._consumer = self._consumer, None
-        if consumer is not None:
-            # closing a consumer that never connected may complain; nothing to do then
-            with contextlib.suppress(KafkaException, RuntimeError):
-                consumer.close()
+        if consumer is None:
+            return
+        closer = threading.Thread(
+            target=_close_quietly, args=(consumer,), name="tail-close", daemon=True
+        )
+        closer.start()
+        closer.join(timeout_s)
 
     def seek(self, start: TailStart) -> None:
         """Restart from `start` (all partitions or the chosen ones)."""
@@ -530,6 +536,12 @@ class _Rates:
         self.records_per_s = a * (self._records / elapsed) + (1 - a) * self.records_per_s
         self.bytes_per_s = a * (self._bytes / elapsed) + (1 - a) * self.bytes_per_s
         self._since, self._records, self._bytes = now, 0, 0
+
+
+def _close_quietly(consumer: Consumer) -> None:
+    # closing a consumer that never connected may complain; nothing to do then
+    with contextlib.suppress(KafkaException, RuntimeError):
+        consumer.close()
 
 
 def _to_records(messages: list[Any], topic: str) -> list[RawRecord]:
