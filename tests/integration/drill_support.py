@@ -28,6 +28,7 @@ from confluent_kafka import (
 )
 
 from kafkatui.cluster.tail import KafkaTail
+from tests.integration.kafka_helpers import default_sigint
 
 
 class NumberedTraffic:
@@ -201,7 +202,7 @@ class CliFollower:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "kafkatui", "-b", bootstrap, "tail", topic,
                  "--from", "earliest", "--format", "jsonl"],
-                stdout=sink, stderr=subprocess.PIPE, env=env,
+                stdout=sink, stderr=subprocess.PIPE, env=env, preexec_fn=default_sigint,
             )  # fmt: skip
 
     def records(self) -> list[tuple[int, int, bytes]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -14,6 +15,13 @@ from confluent_kafka.admin import AdminClient, NewTopic
 from kafkatui.cluster.settings import ConnectionSettings
 
 T = TypeVar("T")
+
+
+def default_sigint() -> None:
+    """preexec_fn for a CLI the test interrupts with SIGINT (ctrl+c). A test runner
+    started in the background inherits SIGINT ignored, and so would the child: Python
+    then keeps it ignored, and the interrupt never arrives."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def wait_until(check: Callable[[], T], what: str, timeout_s: float = 30.0) -> T:

@@ -23,6 +23,7 @@ from kafkatui.cluster.settings import ConnectionSettings
 from tests.integration.kafka_helpers import (
     active_member,
     commit,
+    default_sigint,
     drop_groups,
     drop_topic,
     make_topic,
@@ -214,6 +215,7 @@ def test_follow_prints_new_records_and_stops_cleanly_on_ctrl_c(
     proc = subprocess.Popen(
         [sys.executable, "-m", "kafkatui", *cli.endpoints, "tail", topic, "--partition", "1"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=cli.env, cwd=ROOT, text=True,
+        preexec_fn=default_sigint,
     )
     try:
         assert proc.stdout is not None and proc.stderr is not None
