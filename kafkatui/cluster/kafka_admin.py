@@ -43,6 +43,7 @@ from kafkatui.cluster.errors import (
     TlsError,
 )
 from kafkatui.cluster.guard import is_secret_name
+from kafkatui.cluster.lifetime import on_foreign_thread, park, release_parked, weak_callback
 from kafkatui.cluster.models import ConfigEntry
 from kafkatui.cluster.settings import ConnectionSettings
 
@@ -203,6 +204,7 @@ class KafkaAdmin:
     _instances = 0
 
     def __init__(self, settings: ConnectionSettings) -> None:
+        release_parked()
         self.settings = settings
         KafkaAdmin._instances += 1
         self._watch = _HandshakeWatch()
@@ -223,7 +225,7 @@ class KafkaAdmin:
     def _conf(self, **extra: str | int | float | bool) -> dict[str, Any]:
         conf: dict[str, Any] = dict(self.settings.librdkafka(**extra))
         conf.setdefault("allow.auto.create.topics", False)  # a look-up must never create
-        conf["error_cb"] = self._on_error
+        conf["error_cb"] = weak_callback(self._on_error)  # no cycle: see lifetime.py
         conf["logger"] = self._log
         return conf
 
@@ -463,3 +465,9 @@ class KafkaAdmin:
                 self._producer.flush(min(self.timeout_s, 5.0))
                 self._producer = None
         self._admin.poll(0)
+        release_parked()
+
+    def __del__(self) -> None:
+        # a librdkafka thread must not destroy the clients (see lifetime.py)
+        if on_foreign_thread():
+            park(getattr(self, "_admin", None), getattr(self, "_producer", None))

@@ -21,6 +21,7 @@ from confluent_kafka import TopicPartition as KafkaTopicPartition
 from kafkatui.cluster.api import TailStart
 from kafkatui.cluster.errors import ConnectionFailed, InvalidInput, KafkaTuiError, NotFound
 from kafkatui.cluster.kafka_admin import LOG, kafka_error_of, translate
+from kafkatui.cluster.lifetime import on_foreign_thread, park, release_parked, weak_callback
 from kafkatui.cluster.models import RawRecord, TailStats
 from kafkatui.cluster.ring import Ring
 from kafkatui.cluster.settings import ConnectionSettings
@@ -101,8 +102,9 @@ class TailReader:
             **self.settings.librdkafka(),
             **_TAIL_FIXED,
         }
-        conf["error_cb"] = self._on_error
+        conf["error_cb"] = weak_callback(self._on_error)  # no cycle: see lifetime.py
         conf["logger"] = LOG
+        release_parked()
         try:
             self._consumer = Consumer(conf)
         except KafkaException as exc:
@@ -125,6 +127,11 @@ class TailReader:
         )
         closer.start()
         closer.join(timeout_s)
+
+    def __del__(self) -> None:
+        # a librdkafka thread must not destroy the consumer (see lifetime.py)
+        if on_foreign_thread():
+            park(getattr(self, "_consumer", None))
 
     def seek(self, start: TailStart) -> None:
         """Restart from `start` (all partitions or the chosen ones)."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import time
+import weakref
 from collections.abc import Iterator
 from typing import Any
 
@@ -109,6 +111,22 @@ def test_unknown_topic_and_partition_are_not_found(
         TailReader(sandbox_settings, unique + "-missing", TailStart()).open()
     with pytest.raises(NotFound, match="no partition 7"):
         TailReader(sandbox_settings, topic, TailStart("earliest", None, (0, 7))).open()
+
+
+def test_an_open_reader_dropped_without_close_is_freed_at_once(
+    sandbox_settings: ConnectionSettings, topic: str
+) -> None:
+    """Its consumer holds no reference back to it, so the consumer is destroyed here and
+    now, never by a later collection on some librdkafka thread (see cluster/lifetime.py)."""
+    gc.disable()
+    try:
+        reader = TailReader(sandbox_settings, topic, TailStart("earliest"))
+        reader.open()
+        ref = weakref.ref(reader)
+        del reader
+        assert ref() is None
+    finally:
+        gc.enable()
 
 
 def test_records_replayed_after_a_reconnect_are_not_delivered_twice(
