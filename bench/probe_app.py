@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import bisect
+import gc
 import inspect
 import json
 import os
@@ -260,6 +261,31 @@ class RssSampler(threading.Thread):
         self._stop.set()
 
 
+class GcClock:
+    """Every garbage collection in the process: (generation, start, end) perf_counter times,
+    so slow keys can be told apart from collections that happened during them."""
+
+    def __init__(self) -> None:
+        self.pauses: list[tuple[int, float, float]] = []
+        self._began = 0.0
+        gc.callbacks.append(self._on_gc)
+
+    def _on_gc(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._began = time.perf_counter()
+        else:
+            self.pauses.append((info["generation"], self._began, time.perf_counter()))
+
+    def summary(self, since: float, until: float) -> dict[str, Any]:
+        """Per generation: collections, total and longest milliseconds in [since, until]."""
+        out: dict[str, Any] = {}
+        for gen in (0, 1, 2):
+            spans = [(e - b) * 1000 for g, b, e in self.pauses if g == gen and since <= b <= until]
+            out[f"gen{gen}"] = {"count": len(spans), "total_ms": round(sum(spans), 1),
+                                "max_ms": round(max(spans, default=0.0), 1)}  # fmt: skip
+        return out
+
+
 AT_REST_ROWS = 200  # the tail view opens on the last 200 records, put there beforehand
 AT_REST_KEYS = 30
 
@@ -270,6 +296,7 @@ async def press_keys(
     """Latency of `count` keys (`k`, `j` alternately): from handing each to the driver to
     the first paint after the tail list ran its cursor action."""
     latencies = []
+    slow: list[tuple[float, float]] = []  # (pressed, painted) of keys over 40 ms
     unpainted = 0  # a key that changed nothing on screen is followed by no paint
     for i in range(count):
         before = len(handled)
@@ -279,10 +306,12 @@ async def press_keys(
         try:
             painted = await clock.next_after(handled[-1], timeout_s=2.0)
             latencies.append(painted - pressed)
+            if painted - pressed > 0.040:
+                slow.append((pressed, painted))
         except TimeoutError:
             unpainted += 1
         await asyncio.sleep(gap_s)
-    return {"latencies_s": latencies, "keys_without_repaint": unpainted}
+    return {"latencies_s": latencies, "keys_without_repaint": unpainted, "slow": slow}
 
 
 async def flood(
@@ -314,7 +343,14 @@ async def flood(
         sampler.start()
         print(json.dumps({"ready": time.time()}), flush=True)  # the parent starts the flood
         await wait_for(lambda: received() > AT_REST_ROWS + 10_000, 60)
+        gc_clock = GcClock()
+        keys_began = time.perf_counter()
         out["flood"] = await press_keys(app, clock, handled, presses, press_gap_s)
+        out["gc_during_keys"] = gc_clock.summary(keys_began, time.perf_counter())
+        out["slow_keys"] = [
+            {"ms": round((end - begin) * 1000, 1), "gc": gc_clock.summary(begin, end)}
+            for begin, end in out["flood"].pop("slow")
+        ]
         out["received_after_keys"] = received()
         await wait_for(lambda: received() >= records, timeout_s, every_s=0.2)
         sampler.stop()

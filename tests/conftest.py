@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -79,3 +80,11 @@ def unique(request: pytest.FixtureRequest) -> str:
     """A name no other test uses: tests run in any order against one sandbox."""
     base = re.sub(r"[^a-zA-Z0-9]+", "-", request.node.name)[:40].strip("-").lower()
     return f"t-{base}-{uuid.uuid4().hex[:8]}"
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """A failure is printed at once, not only in the final summary: if the process dies
+    later (librdkafka aborts on its internal asserts), the reason is still on record."""
+    if report.failed:
+        sys.stderr.write(f"\n{report.nodeid} failed in {report.when}:\n{report.longreprtext}\n")
+        sys.stderr.flush()

@@ -198,6 +198,17 @@ _METADATA_SLICE_S = 1.0
 REBUILD_AFTER_S = 10.0
 
 
+class _ClosedAdmin:
+    """Stands in for the AdminClient once the connection is closed: any use is a clear
+    ConnectionFailed (a screen still polling during a profile switch), never a crash."""
+
+    def __init__(self, bootstrap: str) -> None:
+        self._bootstrap = bootstrap
+
+    def __getattr__(self, name: str) -> Any:
+        raise ConnectionFailed(f"the connection to Kafka at {self._bootstrap} was closed")
+
+
 class KafkaAdmin:
     """Owns one AdminClient (and lazily one Producer) for one set of connection settings."""
 
@@ -215,11 +226,12 @@ class KafkaAdmin:
         self._lock = threading.Lock()
         self._connection_error: KafkaError | None = None
         self._producer: Producer | None = None
+        self._closed = False
         self._metadata: tuple[float, ClusterMetadata] | None = None
         self._failing_since: float | None = None
         self._rebuilt_at = time.monotonic()
         self._secrets = [v for k, v in settings.kafka.items() if is_secret_name(k) and v]
-        self._admin = AdminClient(self._conf())
+        self._admin: AdminClient | _ClosedAdmin = AdminClient(self._conf())
 
     # ---- configuration -----------------------------------------------------------------
     def _conf(self, **extra: str | int | float | bool) -> dict[str, Any]:
@@ -367,7 +379,7 @@ class KafkaAdmin:
         REBUILD_AFTER_S) makes recovery as quick as a restart, with no restart."""
         now = time.monotonic()
         failing = self._failing_since is not None and now - self._failing_since > REBUILD_AFTER_S
-        if failing and now - self._rebuilt_at > REBUILD_AFTER_S:
+        if failing and now - self._rebuilt_at > REBUILD_AFTER_S and not self._closed:
             self._admin = AdminClient(self._conf())
             self._rebuilt_at = now
 
@@ -447,12 +459,14 @@ class KafkaAdmin:
 
     @property
     def client(self) -> AdminClient:
-        return self._admin
+        return self._admin  # type: ignore[return-value]  # a closed one raises on use
 
     @property
     def producer(self) -> Producer:
         """Created on first use: most sessions never produce."""
         with self._lock:
+            if self._closed:
+                raise ConnectionFailed("this connection to Kafka was closed")
             if self._producer is None:
                 self._producer = Producer(
                     self._conf(**{"message.timeout.ms": int(self.timeout_s * 1000)})
@@ -460,11 +474,18 @@ class KafkaAdmin:
             return self._producer
 
     def close(self) -> None:
+        """Flush the producer and destroy both clients, so no librdkafka thread of this
+        connection outlives it (they would go on reconnecting to brokers that may be gone).
+        Using the connection afterwards is a clear error. Safe to call more than once."""
         with self._lock:
-            if self._producer is not None:
-                self._producer.flush(min(self.timeout_s, 5.0))
-                self._producer = None
-        self._admin.poll(0)
+            producer, self._producer = self._producer, None
+            self._closed = True
+        if producer is not None:
+            producer.flush(min(self.timeout_s, 5.0))
+        admin, self._admin = self._admin, _ClosedAdmin(self.settings.bootstrap_servers)
+        if isinstance(admin, AdminClient):
+            admin.poll(0)
+        del producer, admin  # destroyed here, on this thread
         release_parked()
 
     def __del__(self) -> None:

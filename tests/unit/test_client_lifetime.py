@@ -19,6 +19,7 @@ from collections.abc import Callable
 import pytest
 
 from kafkatui.cluster import lifetime
+from kafkatui.cluster.errors import ConnectionFailed
 from kafkatui.cluster.kafka_admin import KafkaAdmin
 from kafkatui.cluster.settings import ConnectionSettings
 
@@ -118,3 +119,38 @@ def test_parked_clients_are_released_only_off_librdkafka_threads() -> None:
     assert ref() is not None  # still parked: that thread may not destroy it
     lifetime.release_parked()
     assert ref() is None and lifetime._parked == []
+
+
+# In a child process of its own: threads of other tests' clients come and go otherwise.
+THREADS_CHILD = textwrap.dedent("""
+    import os
+    from kafkatui.cluster.kafka_admin import KafkaAdmin
+    from kafkatui.cluster.settings import ConnectionSettings
+
+    def threads():
+        return len(os.listdir("/proc/self/task"))
+
+    before = threads()
+    admin = KafkaAdmin(ConnectionSettings(profile="p", bootstrap_servers="127.0.0.1:1"))
+    admin.producer  # the lazy producer too
+    during = threads()
+    admin.close()
+    print(before, during, threads())
+""")
+
+
+def test_close_destroys_the_clients_and_later_use_is_a_clear_error() -> None:
+    run = subprocess.run(
+        [sys.executable, "-c", THREADS_CHILD], capture_output=True, text=True, timeout=60
+    )
+    before, during, after = map(int, run.stdout.split())
+    assert during > before and after == before  # librdkafka's threads are gone
+    admin = KafkaAdmin(UNREACHABLE)
+    admin.close()
+    admin.close()  # twice is fine
+    with pytest.raises(ConnectionFailed, match="was closed"):
+        admin.metadata()
+    with pytest.raises(ConnectionFailed, match="was closed"):
+        admin.client.list_topics(timeout=1)
+    with pytest.raises(ConnectionFailed, match="was closed"):
+        _ = admin.producer
