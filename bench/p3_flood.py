@@ -3,11 +3,13 @@
 Each run: a fresh 12-partition topic holding 2,000 records; the real app in a fresh
 process (probe_app.py) opens its tail view on them and 30 keys are timed at rest; then a
 producer process floods the topic with clickstream JSON records as fast as it can
-(everything shares the machine's cores with the broker). Once 10,000 more records have
+(everything shares the machine's cores with the broker), and keeps on until the app has
+reported, so every key is timed during the flood. Once 10,000 more records have
 arrived, 200 keys (`k`, `j` alternately, 25 ms apart) go in
 through the app's driver queue, as a terminal's keys do. Latency of one key = from
 handing it to the driver until the first paint that follows the moment the tail list
-ran the cursor action; it is an upper bound by up to one poll of 0.5 ms.
+ran the cursor action, both stamped where they happen. The probe waits on paints rather
+than polling, so it adds no work of its own to the app's event loop.
 RSS (VmRSS of the app process) is sampled every 0.5 s until the tail has received N
 records. The topic is deleted afterwards.
 
@@ -63,7 +65,7 @@ def one_run(
     flood_cmd = [sys.executable, str(BENCH_DIR / "flood_producer.py"), cluster.bootstrap, topic]
     # some records for the view to open on, so keys can first be timed at rest
     subprocess.run([*flood_cmd, "--records", "2000"], capture_output=True, env=env, check=True)
-    flood_cmd += ["--records", str(int(records * 1.05))]
+    flood_cmd += ["--records", str(int(records * 1.05)), "--until-stopped"]
     try:
         with tempfile.TemporaryFile(mode="w+") as errors:  # a file: no pipe left undrained
             seen, sent = _flood_once(probe_cmd, flood_cmd, env, errors, on_ready)
@@ -108,14 +110,17 @@ def _flood_once(
             raise ProbeFailed(f"probe_app flood did not start: {_tail(errors)}")
         if on_ready is not None:
             on_ready(probe.pid)
-        flood = subprocess.run(flood_cmd, capture_output=True, text=True, env=env, timeout=900)
-        out, _ = probe.communicate(timeout=900)
+        with subprocess.Popen(flood_cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, env=env) as flood:  # fmt: skip
+            out, _ = probe.communicate(timeout=900)
+            flood.terminate()
+            flood_out, flood_err = flood.communicate(timeout=180)
     if probe.returncode != 0:
         raise ProbeFailed(f"probe_app flood failed: {_tail(errors)}")
     if flood.returncode != 0:
-        raise RuntimeError(f"flood producer failed: {flood.stderr.strip()[-400:]}")
+        raise RuntimeError(f"flood producer failed: {flood_err.strip()[-400:]}")
     seen = json.loads([line for line in out.splitlines() if line.startswith("{")][-1])
-    return seen, json.loads(flood.stdout.strip().splitlines()[-1])
+    return seen, json.loads(flood_out.strip().splitlines()[-1])
 
 
 def _tail(errors: Any) -> str:

@@ -296,7 +296,7 @@ async def press_keys(
     """Latency of `count` keys (`k`, `j` alternately): from handing each to the driver to
     the first paint after the tail list ran its cursor action."""
     latencies = []
-    slow: list[tuple[float, float]] = []  # (pressed, painted) of keys over 40 ms
+    slow: list[tuple[float, float, float]] = []  # (pressed, handled, painted), keys > 40 ms
     unpainted = 0  # a key that changed nothing on screen is followed by no paint
     for i in range(count):
         before = len(handled)
@@ -304,10 +304,10 @@ async def press_keys(
         send_key(app, "k" if i % 2 == 0 else "j")
         await wait_for(lambda n=before: len(handled) > n, 10, every_s=0.0005)
         try:
-            painted = await clock.next_after(handled[-1], timeout_s=2.0)
+            painted = await clock.next_after(handled[before], timeout_s=2.0)
             latencies.append(painted - pressed)
             if painted - pressed > 0.040:
-                slow.append((pressed, painted))
+                slow.append((pressed, handled[before], painted))
         except TimeoutError:
             unpainted += 1
         await asyncio.sleep(gap_s)
@@ -344,12 +344,19 @@ async def flood(
         print(json.dumps({"ready": time.time()}), flush=True)  # the parent starts the flood
         await wait_for(lambda: received() > AT_REST_ROWS + 10_000, 60)
         gc_clock = GcClock()
-        keys_began = time.perf_counter()
+        keys_began, received_before = time.perf_counter(), received()
         out["flood"] = await press_keys(app, clock, handled, presses, press_gap_s)
+        keys_took = time.perf_counter() - keys_began
+        # proof that the flood went on during the keys: what the tail took in meanwhile
+        out["received_per_s_during_keys"] = round((received() - received_before) / keys_took)
         out["gc_during_keys"] = gc_clock.summary(keys_began, time.perf_counter())
         out["slow_keys"] = [
-            {"ms": round((end - begin) * 1000, 1), "gc": gc_clock.summary(begin, end)}
-            for begin, end in out["flood"].pop("slow")
+            {
+                "ms": round((end - begin) * 1000, 1),
+                "to_handled_ms": round((handled_at - begin) * 1000, 1),
+                "gc": gc_clock.summary(begin, end),
+            }
+            for begin, handled_at, end in out["flood"].pop("slow")
         ]
         out["received_after_keys"] = received()
         await wait_for(lambda: received() >= records, timeout_s, every_s=0.2)

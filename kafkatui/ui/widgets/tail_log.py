@@ -69,9 +69,10 @@ class TailLog(ScrollView, can_focus=True):
         Binding("end,G", "last", "Last", show=False, id="tail.last"),
     ]
 
-    follow: reactive[bool] = reactive(True)
+    follow: reactive[bool] = reactive(True, repaint=False)  # nothing drawn depends on it
     wrap: reactive[bool] = reactive(False)
-    cursor: reactive[int] = reactive(-1, always_update=True)
+    # no repaint of the whole list on a move: watch_cursor redraws the two rows involved
+    cursor: reactive[int] = reactive(-1, always_update=True, repaint=False)
 
     def __init__(
         self,
@@ -374,3 +375,4 @@ class TailLog(ScrollView, can_focus=True):
         if record.headers:
             text.append(f"  [{len(record.headers)}h]", style=meta)
         return text
+
