@@ -261,6 +261,14 @@ class RssSampler(threading.Thread):
         self._stop.set()
 
 
+def ui_thread_schedstat() -> tuple[int, int]:
+    """(ns on a CPU, ns runnable but waiting for a CPU) of the calling thread, from the
+    kernel's scheduler statistics."""
+    with open(f"/proc/self/task/{threading.get_native_id()}/schedstat") as stat:
+        on_cpu, waiting, _slices = stat.read().split()
+    return int(on_cpu), int(waiting)
+
+
 class GcClock:
     """Every garbage collection in the process: (generation, start, end) perf_counter times,
     so slow keys can be told apart from collections that happened during them."""
@@ -345,8 +353,14 @@ async def flood(
         await wait_for(lambda: received() > AT_REST_ROWS + 10_000, 60)
         gc_clock = GcClock()
         keys_began, received_before = time.perf_counter(), received()
+        cpu_before, wait_before = ui_thread_schedstat()
         out["flood"] = await press_keys(app, clock, handled, presses, press_gap_s)
         keys_took = time.perf_counter() - keys_began
+        cpu_after, wait_after = ui_thread_schedstat()
+        # how much of the time the UI thread could run it spent waiting for a free core
+        on_cpu, waiting = cpu_after - cpu_before, wait_after - wait_before
+        out["ui_thread_cpu_ms_during_keys"] = round(on_cpu / 1e6)
+        out["ui_thread_waiting_for_a_core_ms"] = round(waiting / 1e6)
         # proof that the flood went on during the keys: what the tail took in meanwhile
         out["received_per_s_during_keys"] = round((received() - received_before) / keys_took)
         out["gc_during_keys"] = gc_clock.summary(keys_began, time.perf_counter())

@@ -306,6 +306,15 @@ def p2_section(p2: dict[str, Any]) -> str:
     return f"{head}{table}\n\n{logged}{targets}\n{failed}"
 
 
+def _ui_thread(run: dict[str, Any]) -> str:
+    if "ui_thread_cpu_ms_during_keys" not in run:
+        return "-"
+    return (
+        f"{run['ui_thread_cpu_ms_during_keys'] / 1000:.2f} s / "
+        f"{run['ui_thread_waiting_for_a_core_ms'] / 1000:.2f} s"
+    )
+
+
 def p3_section(p3: dict[str, Any]) -> str:
     rows = []
     for i, run in enumerate(p3["runs"], start=1):
@@ -321,6 +330,7 @@ def p3_section(p3: dict[str, Any]) -> str:
                 f"{run['received']:,}",
                 f"{run['received_after_keys']:,}",
                 f"{run.get('received_per_s_during_keys', 0):,}",
+                _ui_thread(run),
                 f"{run['rss_max_mb']:.0f} MB ({run.get('rss_start_mb', 0):.0f} at start)",
                 f"{run['flood_rate']:,.0f}",
                 "yes" if run.get("workaround") else "no",
@@ -337,6 +347,7 @@ def p3_section(p3: dict[str, Any]) -> str:
             "records received",
             "received when the last key was handled",
             "tail intake during the keys, rec/s",
+            "UI thread during the keys: on a core / waiting for one",
             "RSS max",
             "flood rec/s",
             "timer workaround",
