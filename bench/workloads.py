@@ -130,7 +130,7 @@ def raw_topic(cluster: BenchCluster, count: int) -> str:
 def register_click_schema(cluster: BenchCluster, subject: str) -> int:
     from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
 
-    client = SchemaRegistryClient({"url": cluster.registry})
+    client = SchemaRegistryClient({"url": cluster.registry, "timeout": 15})
     schema_id: int = client.register_schema(subject, Schema(json.dumps(CLICK_SCHEMA), "AVRO"))
     return schema_id
 

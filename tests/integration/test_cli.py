@@ -140,7 +140,7 @@ def test_tail_decodes_registry_avro_and_reports_undecodable_records(
     cli: Any, sandbox: dict, sandbox_settings: ConnectionSettings, unique: str
 ) -> None:
     make_topic(sandbox_settings, unique, 1)
-    registry = SchemaRegistryClient({"url": sandbox["schema_registry"]})
+    registry = SchemaRegistryClient({"url": sandbox["schema_registry"], "timeout": 10})
     try:
         schema_id = registry.register_schema(
             f"{unique}-value", Schema(json.dumps(ORDER_SCHEMA), "AVRO")
