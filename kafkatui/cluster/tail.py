@@ -84,6 +84,10 @@ class TailReader:
         self.metadata_recheck_s = metadata_recheck_s  # how often to look for new partitions
         self.prefetch_kbytes = prefetch_kbytes  # librdkafka's read-ahead, the memory it takes
         self.error: str | None = None  # last consumer error, cleared when records flow
+        # Records already fetched before an error still arrive after it (a tail behind a
+        # flood can have megabytes queued): only records from after the local queue ran
+        # dry once prove the cause gone. librdkafka reports an error once, not again.
+        self._drained_since_error = True
         self.next_offsets: dict[int, int] = {}  # partition -> offset expected next
         self.end_at_start: dict[int, int] = {}  # partition -> high watermark at (re)start
         self.pending_end: set[int] = set()  # partitions not yet at end_at_start
@@ -168,6 +172,7 @@ class TailReader:
             self.error = _kafka_text(exc)
             return []
         if not messages:
+            self._drained_since_error = True
             return messages
         expected = self.next_offsets
         limits = self.end_at_start if self.until_end else None
@@ -187,9 +192,12 @@ class TailReader:
             expected[partition] = offset + 1
             append(msg)
         if kept:
-            self.error = None
+            if self._drained_since_error:
+                self.error = None
             if self.pending_end:
                 self._check_ends()
+        if len(messages) < self.batch_size:
+            self._drained_since_error = True
         return kept
 
     def batches(self, timeout: float = 0.2) -> Iterator[list[Message]]:
@@ -319,6 +327,7 @@ class TailReader:
         if err.fatal():
             self._fatal = self._translate(err, "reading " + self.topic)
         self.error = err.str()
+        self._drained_since_error = False
 
     def _reached_end(self, partition: int) -> None:
         if partition not in self.pending_end:
@@ -336,6 +345,7 @@ class TailReader:
     def _on_error(self, err: KafkaError) -> None:
         """librdkafka's global errors (broker down, auth): remembered, raised if fatal."""
         self.error = err.str()
+        self._drained_since_error = False
         self._connection_error = err
         if err.fatal() or err.code() == KafkaError._AUTHENTICATION:
             self._fatal = self._translate(err, "reading " + self.topic)
