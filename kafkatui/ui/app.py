@@ -240,6 +240,10 @@ class KafkaTuiApp(App[int]):
         self.errors.append(ErrorEntry(time.time(), source, message))
         if isinstance(error, ConnectionFailed) and error.service == "kafka":
             self.connection_state = "disconnected"  # Connect or registry down: not the cluster
+            from kafkatui.ui.modals.connection import ConnectionScreen
+
+            if isinstance(self.screen, ConnectionScreen):
+                return  # that screen says why already; on a small terminal a toast covers it
         severity: SeverityLevel = "warning" if isinstance(error, Refused) else "error"
         self.notify(message, title=source, severity=severity, timeout=6)
 

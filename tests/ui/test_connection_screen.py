@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from textual.widgets import Static
 
+from kafkatui.cluster.errors import ConnectionFailed
 from kafkatui.ui.modals.common import ChoiceModal
 from kafkatui.ui.modals.connection import ConnectionScreen, retry_text
 from kafkatui.ui.screens.topic_detail import TopicDetailView
@@ -114,6 +115,25 @@ class TestConnectionScreen:
             await settle(pilot)
             await press(pilot, "1")
             assert isinstance(app.screen, TopicsView)
+
+    async def test_cluster_errors_behind_it_are_logged_not_toasted(self) -> None:
+        """Views fail too while the cluster is down; the screen already says why, and on a
+        small terminal their toasts covered it."""
+        notes = Notes()
+        app = new_app(unreachable_client())
+        async with app.run_test(size=(80, 24), message_hook=notes) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, ConnectionScreen)
+            shown = len(notes)
+            registry_down = ConnectionFailed("registry down")
+            registry_down.service = "http"
+            app.report_error("listing topics", ConnectionFailed("cannot connect to Kafka at x"))
+            app.report_error("reading schemas", registry_down)
+            await settle(pilot)
+            assert [e.message for e in app.errors][-2:] == [
+                "cannot connect to Kafka at x", "registry down"
+            ]
+            assert notes[shown:] == ["registry down"]  # not the cluster: still a toast
 
     async def test_q_quits(self) -> None:
         app = new_app(unreachable_client())
