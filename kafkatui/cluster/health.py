@@ -295,8 +295,7 @@ class Health:
         topics = tuple(
             TopicFacts(n, partition_infos(meta.topics[n]), topic_configs.get(n, {})) for n in names
         )
-        group_ids = [g.group_id for g in self.groups.list()]
-        span = self._sample_lag(group_ids, lag_window_s)
+        group_ids, span = self._groups_and_lag(lag_window_s, unread)
         connectors, connect_errors = self._connectors()
         return ClusterFacts(
             broker_count=len(broker_ids),
@@ -320,6 +319,19 @@ class Health:
             unread[what] = str(exc)
             return {}
         return found
+
+    def _groups_and_lag(
+        self, window_s: float, unread: dict[str, str]
+    ) -> tuple[list[str], dict[str, float]]:
+        """Group ids and the lag trend span, or none while a group coordinator cannot be
+        reached (after a broker loss it moves to another broker, and asking the old one
+        times out): metadata answered, so the other rules still run; the gap is reported."""
+        try:
+            group_ids = [g.group_id for g in self.groups.list()]
+            return group_ids, self._sample_lag(group_ids, window_s)
+        except ConnectionFailed as exc:
+            unread["consumer groups"] = str(exc)
+            return [], {}
 
     def _sample_lag(self, group_ids: list[str], window_s: float) -> dict[str, float]:
         """Record lag samples (one, or LAG_SAMPLES over `window_s`); the trend span to use."""

@@ -5,7 +5,8 @@ broker and is not touched).
 With the broker gone, topics and groups still list; `check` (the cluster layer and the
 CLI), and the TUI's Health view, report UNDER_REPLICATED for the RF 3 topic and
 OFFLINE_PARTITION for an RF 1 topic whose only replica was on that broker; both clear
-once it is back.
+once it is back. The test's group is coordinated by the lost broker: `check` must not
+fail while the coordinator moves, and the group's lag is read again once it has.
 """
 
 from __future__ import annotations
@@ -45,6 +46,25 @@ def three_brokers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]
         box.down(purge=True)
 
 
+def _java_hash(text: str) -> int:
+    h = 0
+    for ch in text:
+        h = (31 * h + ord(ch)) & 0xFFFFFFFF
+    return h
+
+
+def _group_coordinated_by(admin: AdminClient, broker_id: int, prefix: str) -> str:
+    """A group id whose coordinator is `broker_id` (Kafka maps a group to the
+    __consumer_offsets partition abs(hashCode) % partitions, led by its coordinator), so
+    losing that broker also moves the group's coordinator in every run, not 1 in 3."""
+    offsets = admin.list_topics(timeout=30).topics["__consumer_offsets"].partitions
+    for n in range(1000):
+        name = f"{prefix}{n}"
+        if offsets[(_java_hash(name) & 0x7FFFFFFF) % len(offsets)].leader == broker_id:
+            return name
+    raise AssertionError(f"no group id found whose coordinator is broker {broker_id}")
+
+
 def _rows(app: Any) -> set[str]:
     return set(getattr(app.screen, "items", {}))
 
@@ -59,8 +79,9 @@ async def test_one_broker_of_three_down_is_reported_and_clears(
     layout = three_brokers.layout()
     assert layout is not None
     settings = ConnectionSettings(profile="three", bootstrap_servers=layout.bootstrap_servers)
-    replicated, single, group = f"{unique}-rf3", f"{unique}-rf1", f"{unique}-g"
+    replicated, single = f"{unique}-rf3", f"{unique}-rf1"
     admin = AdminClient({"bootstrap.servers": settings.bootstrap_servers})
+    group = _group_coordinated_by(admin, DOWN_ID, f"{unique}-g")
     futures = admin.create_topics([
         NewTopic(replicated, 3, 3, config={"min.insync.replicas": "2"}),
         NewTopic(single, num_partitions=1, replica_assignment=[[DOWN_ID]]),
@@ -102,9 +123,16 @@ async def test_one_broker_of_three_down_is_reported_and_clears(
         summaries = {s.name: s for s in client.topics.fill_summaries([replicated, single])}
         assert summaries[replicated].under_replicated == 3
         assert summaries[single].offline == 1
-        assert group in {g.group_id for g in client.groups.list()}
-        lag = client.groups.lag([group])[group]
-        assert sum(p.lag or 0 for p in lag.partitions) == 9
+        def group_lag() -> int | None:
+            try:
+                if group not in {g.group_id for g in client.groups.list()}:
+                    return None
+                lag = client.groups.lag([group])[group]
+            except ConnectionFailed:
+                return None  # its coordinator was on the lost broker and is moving
+            return sum(p.lag or 0 for p in lag.partitions)
+
+        assert wait_until(group_lag, "the group's lag from its new coordinator", 90) == 9
 
         run = run_cli("-b", settings.bootstrap_servers, "check", "--json", home=tmp_path)
         assert run.code == 1, run.stderr
