@@ -118,10 +118,12 @@ def _registry(client: ClusterClient) -> RegistryApi:
 def _schema_ids(client: ClusterClient) -> SchemaIdLookup | None:
     """What the decoder asks for schemas: plain GETs, not the registry client (see
     schema_ids), so a tail never pays for importing it."""
+    endpoint = client.settings.schema_registry
+    if endpoint is None:
+        return None
     from kafkatui.cluster.schema_ids import SchemaIdLookup
 
-    endpoint = client.settings.schema_registry
-    return None if endpoint is None else SchemaIdLookup(endpoint)
+    return SchemaIdLookup(endpoint)
 
 
 def _decoder(client: ClusterClient) -> RecordDecoder:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import ssl
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
@@ -25,26 +24,9 @@ from kafkatui.cluster.errors import (
     TimedOut,
     TlsError,
 )
-from kafkatui.cluster.settings import HttpEndpoint
+from kafkatui.cluster.settings import HttpEndpoint, display_url
 
 _MESSAGE_LIMIT = 300  # server messages can be stack traces: keep the first line, bounded
-
-
-def display_url(url: str) -> str:
-    """`url` without userinfo, query or fragment: safe to put in a message."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "<invalid url>"
-    host = parts.hostname or ""
-    if ":" in host:  # IPv6 literal
-        host = f"[{host}]"
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    netloc = f"{host}:{port}" if port else host
-    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
 def ssl_context(endpoint: HttpEndpoint) -> ssl.SSLContext:

@@ -39,9 +39,9 @@ from kafkatui.cluster.errors import (
     RemoteError,
 )
 from kafkatui.cluster.guard import Guard, changes
-from kafkatui.cluster.http import display_url, scrub, transport_error
+from kafkatui.cluster.http import scrub, transport_error
 from kafkatui.cluster.models import CompatibilityCheck, SchemaVersion
-from kafkatui.cluster.settings import HttpEndpoint
+from kafkatui.cluster.settings import HttpEndpoint, display_url
 
 T = TypeVar("T")
 

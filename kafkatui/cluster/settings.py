@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
 
 from kafkatui.cluster.guard import is_secret_name
 
@@ -58,3 +59,20 @@ class ConnectionSettings:
         conf.update(self.kafka)
         conf.update(extra)
         return conf
+
+
+def display_url(url: str) -> str:
+    """`url` without userinfo, query or fragment: safe to put in a message."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "<invalid url>"
+    host = parts.hostname or ""
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    netloc = f"{host}:{port}" if port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))

@@ -62,7 +62,9 @@ class TailReader:
     """One consumer reading `topic` from `start`. Use from a single thread.
 
     With `until_end`, each partition stops at the high watermark it had when the reader
-    opened, and `done` turns true once every partition got there.
+    opened, and `done` turns true once every partition got there. With `shard` (index,
+    count), it reads only its share of the partitions: those whose position in the sorted
+    list (of all partitions, or of the chosen ones) is index modulo count.
     """
 
     def __init__(
@@ -75,6 +77,7 @@ class TailReader:
         batch_size: int = 5000,
         metadata_recheck_s: float = 15.0,
         prefetch_kbytes: int = 65_536,
+        shard: tuple[int, int] | None = None,
     ) -> None:
         self.settings = settings
         self.topic = topic
@@ -83,6 +86,7 @@ class TailReader:
         self.batch_size = batch_size
         self.metadata_recheck_s = metadata_recheck_s  # how often to look for new partitions
         self.prefetch_kbytes = prefetch_kbytes  # librdkafka's read-ahead, the memory it takes
+        self.shard = shard
         self.error: str | None = None  # last consumer error, cleared when records flow
         # Records already fetched before an error still arrive after it (a tail behind a
         # flood can have megabytes queued): only records from after the local queue ran
@@ -211,7 +215,10 @@ class TailReader:
     def _assign(self, start: TailStart) -> None:
         consumer = self._require_consumer()
         partitions = self._partitions(start.partitions)
-        self._all_partitions = start.partitions is None
+        if self.shard is not None:
+            index, count = self.shard
+            partitions = partitions[index::count]
+        self._all_partitions = start.partitions is None and self.shard is None
         lows = self._list_offsets(partitions, _EARLIEST_TS)
         highs = self._list_offsets(partitions, _LATEST_TS)
         offsets = _start_offsets(start, lows, highs, self._times(start, partitions))
@@ -271,6 +278,8 @@ class TailReader:
         """One batched request; partitions whose leader is moving (a broker restart, a new
         topic) are asked again briefly instead of failing the whole tail."""
         consumer = self._require_consumer()
+        if not stamps:  # a shard with no partitions of its own
+            return []
         pending = dict(stamps)
         done: list[KafkaTopicPartition] = []
         for attempt in range(_OFFSET_ATTEMPTS):

@@ -19,8 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from kafkatui.cluster.guard import is_secret_name
-from kafkatui.cluster.http import display_url
-from kafkatui.cluster.settings import ConnectionSettings
+from kafkatui.cluster.settings import ConnectionSettings, display_url
 from kafkatui.config.errors import ConfigError
 from kafkatui.config.overrides import Overrides, apply_overrides
 from kafkatui.config.paths import default_config_path, default_themes_dir

@@ -12,24 +12,30 @@ process. Failures are not kept for long:
 
 from __future__ import annotations
 
+import importlib
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kafkatui.cluster.errors import KafkaTuiError, NotFound
 from kafkatui.cluster.models import SchemaVersion
-from kafkatui.decode.avro import AvroCodec
 from kafkatui.decode.errors import DecodeFailure
-from kafkatui.decode.jsonschema_codec import JsonSchemaCodec
-from kafkatui.decode.protobuf import ProtobufCodec
 
-Codec = AvroCodec | ProtobufCodec | JsonSchemaCodec
-_BUILDERS: dict[str, Callable[[SchemaVersion, Callable[[str, int], SchemaVersion]], Codec]] = {
-    "AVRO": AvroCodec.from_version,
-    "": AvroCodec.from_version,  # registries leave the type out for Avro
-    "PROTOBUF": ProtobufCodec.from_version,
-    "JSON": JsonSchemaCodec.from_version,
+if TYPE_CHECKING:
+    from kafkatui.decode.avro import AvroCodec
+    from kafkatui.decode.jsonschema_codec import JsonSchemaCodec
+    from kafkatui.decode.protobuf import ProtobufCodec
+
+    Codec = AvroCodec | ProtobufCodec | JsonSchemaCodec
+
+# schema type -> (module, class) of its codec, imported on first use: fastavro and
+# protobuf take ~45 ms to import, which a tail of JSON, text or bytes never needs
+_CODECS: dict[str, tuple[str, str]] = {
+    "AVRO": ("kafkatui.decode.avro", "AvroCodec"),
+    "": ("kafkatui.decode.avro", "AvroCodec"),  # registries leave the type out for Avro
+    "PROTOBUF": ("kafkatui.decode.protobuf", "ProtobufCodec"),
+    "JSON": ("kafkatui.decode.jsonschema_codec", "JsonSchemaCodec"),
 }
 _REASON_MAX = 200
 
@@ -61,6 +67,14 @@ def _describe(err: Exception) -> str:
     if not isinstance(err, KafkaTuiError):  # its message is already written for people
         text = f"{type(err).__name__}: {text}" if text else type(err).__name__
     return text[:_REASON_MAX]
+
+
+def _codec_class(schema_type: str) -> Any:
+    where = _CODECS.get(schema_type.upper())
+    if where is None:
+        raise DecodeFailure(f"schema type {schema_type!r} is not supported")
+    module, name = where
+    return getattr(importlib.import_module(module), name)
 
 
 class SchemaCodecs:
@@ -109,10 +123,7 @@ class SchemaCodecs:
             version = self._fetch(
                 lambda: self._lookup.schema_by_id(schema_id), f"schema id {schema_id}"
             )
-            builder = _BUILDERS.get(version.schema_type.upper())
-            if builder is None:
-                raise DecodeFailure(f"schema type {version.schema_type!r} is not supported")
-            codec = builder(version, self._fetch_version)
+            codec = _codec_class(version.schema_type).from_version(version, self._fetch_version)
         except _Unavailable as err:
             # Counted from now, after the failed call: a registry that times out is not
             # asked again straight away.

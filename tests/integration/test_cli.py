@@ -126,6 +126,31 @@ def test_tail_partition_choice_max_and_filter(cli: Any, topic: str) -> None:
     assert [x["value"] for x in by_key] == ["other-2"]
 
 
+def test_tail_shared_among_processes_prints_each_record_once_in_partition_order(
+    cli: Any, sandbox_settings: ConnectionSettings, unique: str
+) -> None:
+    make_topic(sandbox_settings, unique, 5)
+    try:
+        producer = Producer({"bootstrap.servers": sandbox_settings.bootstrap_servers})
+        for i in range(6000):
+            producer.produce(unique, key=f"k{i}", value=f"v{i}", partition=i % 5)
+            if i % 1000 == 0:
+                producer.poll(0)
+        assert producer.flush(30) == 0
+        alone = jsonl(cli("tail", unique, "--until-end", "--workers", "1"))
+        shared = jsonl(cli("tail", unique, "--until-end", "--workers", "3"))
+        assert len(shared) == 6000
+        assert sorted(map(json.dumps, shared)) == sorted(map(json.dumps, alone))
+        for partition in range(5):
+            offsets = [x["offset"] for x in shared if x["partition"] == partition]
+            assert offsets == list(range(1200))
+        refused = cli("tail", unique, "--until-end", "--max", "5", "--workers", "2")
+        assert refused.returncode == 2
+        assert "--workers shares a bounded read" in refused.stderr
+    finally:
+        drop_topic(sandbox_settings, unique)
+
+
 def test_tail_text_format_and_forced_hex(cli: Any, topic: str) -> None:
     text = cli("tail", topic, "--partition", "0", "--until-end", "--format", "text", "--max", "1")
     assert text.returncode == 0, text.stderr

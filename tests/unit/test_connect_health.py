@@ -24,9 +24,9 @@ from kafkatui.cluster.errors import (
     TlsError,
 )
 from kafkatui.cluster.guard import CHANGING_ACTIONS, Guard
-from kafkatui.cluster.http import build_client, display_url, to_error
+from kafkatui.cluster.http import build_client, to_error
 from kafkatui.cluster.models import ConnectorHealth as H
-from kafkatui.cluster.settings import HttpEndpoint
+from kafkatui.cluster.settings import HttpEndpoint, display_url
 
 
 @pytest.mark.parametrize(
