@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -128,6 +129,8 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         raise InvalidInput("--follow cannot be combined with --until-end or --max")
     if (args.workers or 1) > 1 and (args.max is not None or not args.until_end):
         raise InvalidInput("--workers shares a bounded read: it needs --until-end, not --max")
+    if (args.workers or 1) > 1 and not hasattr(os, "fork"):
+        raise InvalidInput("--workers needs a system that can fork processes")
     follow = not args.until_end and args.max is None
     start = parse_from(args.start, args.partition, follow=follow)
     if args.max == 0:

@@ -34,7 +34,9 @@ class WorkerFailed(KafkaTuiError):
 
 
 def default_workers() -> int:
-    """Processes for a bounded read: one per usable core, at most 4."""
+    """Processes for a bounded read: one per usable core, at most 4 (1 without fork)."""
+    if not hasattr(os, "fork"):
+        return 1
     try:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
