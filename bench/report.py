@@ -139,8 +139,8 @@ def p1_section(p1: dict[str, Any]) -> str:
             "kcat rec/s",
             "ratio (wall)",
             "ratio (cpu)",
-            "Python floor rec/s",
-            "Python line floor rec/s",
+            "Python floor, one process, rec/s",
+            "Python line floor, one process, rec/s",
             "target (wall)",
         ],
         rows,
@@ -151,12 +151,15 @@ def p1_section(p1: dict[str, Any]) -> str:
     )
     return (
         f"### P1 tail ingest\n\n{table}\n\nSpread (min-max wall): {spread}.\n\n"
-        "Ratio (cpu) compares CPU seconds (user+sys) per run instead of wall time. The Python "
-        "floor is `bench/floor.py`: the same consumer settings, consume only (raw) or consume "
+        "kafkatui runs as a user types it. With `--until-end` it reads with one process per "
+        "core (at most 4; `--workers N` chooses), each taking a share of the partitions, so "
+        "here two processes; its CPU time is the sum over both. Ratio (cpu) compares CPU "
+        "seconds (user+sys) per run instead of wall time. The Python floors are one process "
+        "each, `bench/floor.py`: the same consumer settings, consume only (raw) or consume "
         "plus fastavro decoding with nothing printed (Avro). The line floor (raw) also builds "
         "and prints the smallest JSON line per record (partition, offset, timestamp as a "
         "number and the value in hex: fewer fields than kafkatui's JSONL), which is the least "
-        "any Python JSONL tail can do.\n"
+        "one Python process can do for a JSONL tail.\n"
     )
 
 
