@@ -116,7 +116,7 @@ class Groups:
         return self.admin.call(
             "describing consumer groups",
             lambda: self.admin.client.describe_consumer_groups(
-                list(group_ids), request_timeout=self.admin.request_timeout
+                list(group_ids), request_timeout=self.admin.coordinator_timeout
             ),
         )
 
@@ -140,7 +140,7 @@ class Groups:
         return self.admin.call(
             f"reading offsets of group {group_id!r}",
             lambda: self.admin.client.list_consumer_group_offsets(
-                request, request_timeout=self.admin.request_timeout
+                request, request_timeout=self.admin.coordinator_timeout
             ),
         )
 

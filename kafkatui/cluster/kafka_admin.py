@@ -102,6 +102,17 @@ _LEADER_MOVING_CODES = {
     KafkaError._UNKNOWN_PARTITION,
 }
 _OFFSET_ATTEMPTS = 3
+_WATERMARK_SPECS = (type(OffsetSpec.earliest()), type(OffsetSpec.latest()))
+#: a partition that got no answer, or not from its leader: the leader known may be gone
+_STALE_LEADER_CODES = _TIMEOUT_CODES | _UNREACHABLE_CODES | _LEADER_MOVING_CODES
+
+
+def _code_of(exc: BaseException) -> int | None:
+    """The KafkaError code of a failed future; a wait that ran out counts as a timeout."""
+    if isinstance(exc, concurrent.futures.TimeoutError | TimeoutError):
+        return int(KafkaError._TIMED_OUT)
+    err = kafka_error_of(exc)
+    return None if err is None else int(err.code())
 
 
 def _is_tls_text(text: str) -> bool:
@@ -229,6 +240,7 @@ class KafkaAdmin:
         self._closed = False
         self._metadata: tuple[float, ClusterMetadata] | None = None
         self._failing_since: float | None = None
+        self._timed_out = False  # a request timed out: use a fresh client next
         self._rebuilt_at = time.monotonic()
         self._secrets = [v for k, v in settings.kafka.items() if is_secret_name(k) and v]
         self._admin: AdminClient | _ClosedAdmin = AdminClient(self._conf())
@@ -257,6 +269,14 @@ class KafkaAdmin:
         return self.timeout_s
 
     @property
+    def coordinator_timeout(self) -> float:
+        """For requests to a group's coordinator: long enough for a new one to take over
+        after a broker died, so that librdkafka does not time them out while it still
+        waits for the coordinator (see _fresh_client_if_due); callers still stop waiting
+        after the usual timeout, and a late answer is dropped."""
+        return max(60.0, 6 * self.timeout_s)
+
+    @property
     def _wait_s(self) -> float:
         return self.timeout_s + 5.0
 
@@ -278,6 +298,8 @@ class KafkaAdmin:
         )
         if isinstance(translated, ConnectionFailed) and self._failing_since is None:
             self._failing_since = time.monotonic()
+        if isinstance(translated, TimedOut):
+            self._timed_out = True
         if type(translated) is ConnectionFailed and self._looks_like_plaintext_on_tls():
             translated = ConnectionFailed(
                 f"{translated}: the broker closed the connection at the first request; is it "
@@ -296,6 +318,7 @@ class KafkaAdmin:
 
     def call(self, what: str, fn: Callable[[], T]) -> T:
         """Run a blocking call, translating its errors."""
+        self._fresh_client_if_due()
         try:
             result = fn()
         except Exception as exc:
@@ -352,7 +375,7 @@ class KafkaAdmin:
         cached = self._metadata
         if cached is not None and time.monotonic() - cached[0] <= max_age_s:
             return cached[1]
-        self._rebuild_if_stuck()
+        self._fresh_client_if_due()
         what = "reading cluster metadata"
         deadline = time.monotonic() + self.timeout_s
         slice_s = _METADATA_SLICE_S
@@ -372,16 +395,29 @@ class KafkaAdmin:
             self._metadata = (time.monotonic(), result)
             return result
 
-    def _rebuild_if_stuck(self) -> None:
-        """A client that has failed for a while gets a fresh AdminClient. After a broker
-        froze past the timeouts, librdkafka can keep reporting transport failures on its
-        old connections long after a fresh client answers; rebuilding (at most every
-        REBUILD_AFTER_S) makes recovery as quick as a restart, with no restart."""
+    def _fresh_client_if_due(self) -> None:
+        """Replace the AdminClient with a fresh one, which looks up coordinators and
+        partition leaders anew, when:
+        - a request timed out. librdkafka 2.16 can abort the whole process (assertion
+          `eonce->refcnt > 0` in rd_kafka_enq_once_del_source_return, librdkafka issue
+          #4605) when a group request follows one that timed out waiting for a
+          coordinator that died: with a group's coordinator broker killed, the second or
+          third request aborted in 5 runs of 6, and in none of 2 with a fresh client
+          after each timeout;
+        - the client has failed for REBUILD_AFTER_S (at most that often). After a broker
+          froze past the timeouts, librdkafka can keep reporting transport failures on
+          its old connections long after a fresh client answers.
+        """
         now = time.monotonic()
         failing = self._failing_since is not None and now - self._failing_since > REBUILD_AFTER_S
-        if failing and now - self._rebuilt_at > REBUILD_AFTER_S and not self._closed:
+        if self._timed_out or (failing and now - self._rebuilt_at > REBUILD_AFTER_S):
+            self._replace_client()
+
+    def _replace_client(self) -> None:
+        self._timed_out = False
+        if not self._closed:
             self._admin = AdminClient(self._conf())
-            self._rebuilt_at = now
+            self._rebuilt_at = time.monotonic()
 
     def offsets(
         self, specs: Mapping[tuple[str, int], OffsetSpec], what: str = "reading offsets"
@@ -389,9 +425,28 @@ class KafkaAdmin:
         """One batched ListOffsets request for many partitions; failed partitions are left out.
 
         Partitions whose leader is moving (new topic, broker restart) are asked again a
-        couple of times, briefly, instead of showing up blank.
+        couple of times, briefly, instead of showing up blank. Partitions that got no
+        answer while others did are asked once more with a fresh client: after a broker
+        died, an AdminClient keeps its leaders from its metadata cache, refreshed only
+        every topic.metadata.refresh.interval.ms (5 minutes), so it keeps sending them to
+        the dead broker, while a fresh client looks the new leaders up.
         """
+        self._fresh_client_if_due()
+        found, unanswered = self._offsets_once(specs, what)
+        if found and unanswered:
+            self._replace_client()
+            again, _ = self._offsets_once({tp: specs[tp] for tp in unanswered}, what)
+            found.update(again)
+        if found:
+            self._succeeded()
+        return found
+
+    def _offsets_once(
+        self, specs: Mapping[tuple[str, int], OffsetSpec], what: str
+    ) -> tuple[dict[tuple[str, int], ListOffsetsResultInfo], set[tuple[str, int]]]:
+        """(offsets found, partitions that failed as if their leader were gone)."""
         found: dict[tuple[str, int], ListOffsetsResultInfo] = {}
+        unanswered: set[tuple[str, int]] = set()
         todo = dict(specs)
         for attempt in range(_OFFSET_ATTEMPTS):
             if not todo:
@@ -410,15 +465,18 @@ class KafkaAdmin:
                 first = self.error(next(iter(failures.values())), what)
                 if isinstance(first, ConnectionFailed):
                     raise first
-            found.update({(tp.topic, tp.partition): info for tp, info in results.items()})
-            todo = {
-                (tp.topic, tp.partition): todo[(tp.topic, tp.partition)]
-                for tp, exc in failures.items()
-                if (err := kafka_error_of(exc)) is not None and err.code() in _LEADER_MOVING_CODES
-            }
-        if found:
-            self._succeeded()
-        return found
+            for tp, info in results.items():
+                key = (tp.topic, tp.partition)
+                if info.offset < 0 and isinstance(todo[key], _WATERMARK_SPECS):
+                    # a watermark is never negative: librdkafka's way of saying it
+                    # timed out on a leader that is gone (seen after a broker died)
+                    unanswered.add(key)
+                else:
+                    found[key] = info
+            codes = {(tp.topic, tp.partition): _code_of(exc) for tp, exc in failures.items()}
+            unanswered |= {tp for tp, code in codes.items() if code in _STALE_LEADER_CODES}
+            todo = {tp: todo[tp] for tp, code in codes.items() if code in _LEADER_MOVING_CODES}
+        return found, unanswered - set(found)
 
     def watermarks(
         self, partitions: Iterable[tuple[str, int]]
@@ -459,6 +517,7 @@ class KafkaAdmin:
 
     @property
     def client(self) -> AdminClient:
+        self._fresh_client_if_due()
         return self._admin  # type: ignore[return-value]  # a closed one raises on use
 
     @property

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
+import sys
+import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +27,7 @@ from kafkatui.cluster.errors import ConnectionFailed
 from kafkatui.cluster.guard import Guard
 from kafkatui.cluster.models import Finding
 from kafkatui.cluster.settings import ConnectionSettings
+from kafkatui.sandbox.processes import running_pid
 from kafkatui.sandbox.runtime import Sandbox
 from kafkatui.ui import make_app
 from tests.integration.drill_support import pilot_wait, run_cli
@@ -52,18 +56,34 @@ def _java_hash(text: str) -> int:
     return h
 
 
-def _group_not_coordinated_by(admin: AdminClient, broker_id: int, prefix: str) -> str:
-    """A group id whose coordinator is not `broker_id` (Kafka maps a group to the
-    __consumer_offsets partition abs(hashCode) % partitions, led by its coordinator).
-    With the group's coordinator on the killed broker, one CI run read no lag for it
-    from the new coordinator within 90 s; that case is not what this drill is about."""
-    offsets = admin.list_topics(timeout=30).topics["__consumer_offsets"].partitions
+def _offsets_leaders(admin: AdminClient) -> dict[int, int]:
+    """__consumer_offsets partition -> leader, once every partition has one."""
+
+    def leaders() -> dict[int, int] | None:
+        topic = admin.list_topics(timeout=30).topics.get("__consumer_offsets")
+        found = {p: m.leader for p, m in (topic.partitions if topic else {}).items()}
+        complete = found and len(found) == max(found) + 1 and -1 not in found.values()
+        return found if complete else None
+
+    return wait_until(leaders, "every __consumer_offsets partition to have a leader")
+
+
+def _coordinator(group_id: str, leaders: dict[int, int]) -> int:
+    """The broker coordinating a group: Kafka maps it to the __consumer_offsets partition
+    abs(hashCode) % partitions, whose leader is the coordinator."""
+    return leaders[(_java_hash(group_id) & 0x7FFFFFFF) % len(leaders)]
+
+
+def _groups_around(admin: AdminClient, broker_id: int, prefix: str) -> tuple[str, str]:
+    """Two group ids: one coordinated by `broker_id`, one by another broker."""
+    leaders = _offsets_leaders(admin)
+    found: dict[bool, str] = {}
     for n in range(1000):
         name = f"{prefix}{n}"
-        leader = offsets[(_java_hash(name) & 0x7FFFFFFF) % len(offsets)].leader
-        if leader not in (broker_id, -1):
-            return name
-    raise AssertionError(f"no group id found with a coordinator other than {broker_id}")
+        found.setdefault(_coordinator(name, leaders) == broker_id, name)
+        if len(found) == 2:
+            return found[True], found[False]
+    raise AssertionError(f"no pair of group ids found around broker {broker_id}")
 
 
 def _rows(app: Any) -> set[str]:
@@ -82,7 +102,9 @@ async def test_one_broker_of_three_down_is_reported_and_clears(
     settings = ConnectionSettings(profile="three", bootstrap_servers=layout.bootstrap_servers)
     replicated, single = f"{unique}-rf3", f"{unique}-rf1"
     admin = AdminClient({"bootstrap.servers": settings.bootstrap_servers})
-    group = _group_not_coordinated_by(admin, DOWN_ID, f"{unique}-g")
+    # the lost one's coordinator dies with the broker: its lag must come back from the new
+    # one (librdkafka used to abort the process there, see KafkaAdmin._fresh_client_if_due)
+    lost, kept = _groups_around(admin, DOWN_ID, f"{unique}-g")
     futures = admin.create_topics([
         NewTopic(replicated, 3, 3, config={"min.insync.replicas": "2"}),
         NewTopic(single, num_partitions=1, replica_assignment=[[DOWN_ID]]),
@@ -92,7 +114,8 @@ async def test_one_broker_of_three_down_is_reported_and_clears(
     # Not kept alive into teardown: a failure's traceback would hold it while brokers stop.
     del admin, futures
     produce(settings, replicated, {0: 5, 1: 5, 2: 5})
-    commit(settings, group, {(replicated, p): 2 for p in range(3)})
+    for group in (lost, kept):
+        commit(settings, group, {(replicated, p): 2 for p in range(3)})
     client = ClusterClient(settings, Guard(read_only=True, profile="three",
                                            audit_path=tmp_path / "audit.jsonl"))  # fmt: skip
     try:
@@ -124,16 +147,18 @@ async def test_one_broker_of_three_down_is_reported_and_clears(
         summaries = {s.name: s for s in client.topics.fill_summaries([replicated, single])}
         assert summaries[replicated].under_replicated == 3
         assert summaries[single].offline == 1
-        def group_lag() -> int | None:
+        def group_lags() -> dict[str, list[int | None]] | None:
             try:
-                if group not in {g.group_id for g in client.groups.list()}:
+                if not {lost, kept} <= {g.group_id for g in client.groups.list()}:
                     return None
-                lag = client.groups.lag([group])[group]
+                lags = client.groups.lag([lost, kept])
             except ConnectionFailed:
                 return None  # asked the lost broker before metadata moved on: again
-            return sum(p.lag or 0 for p in lag.partitions)
+            found = {g: [p.lag for p in lag.partitions] for g, lag in lags.items()}
+            return found if all(None not in v for v in found.values()) else None
 
-        assert wait_until(group_lag, "the group's lag", 90) == 9
+        lags = wait_until(group_lags, "both groups' lag, every partition", 90)
+        assert lags == {lost: [3, 3, 3], kept: [3, 3, 3]}
 
         run = run_cli("-b", settings.bootstrap_servers, "check", "--json", home=tmp_path)
         assert run.code == 1, run.stderr
@@ -163,3 +188,73 @@ async def test_one_broker_of_three_down_is_reported_and_clears(
         assert not codes & {"UNDER_REPLICATED", "OFFLINE_PARTITION"}, run.stdout
     finally:
         client.close()
+
+
+# A long-lived client that only reads lag, as the Groups view does: the lost group's
+# coordinator dies with the broker. In a child process, because librdkafka used to abort
+# the whole process here (an assertion, after a request timed out; librdkafka #4605).
+LAG_READER = textwrap.dedent("""
+    import json, sys, time
+    from kafkatui.cluster.client import ClusterClient
+    from kafkatui.cluster.errors import ConnectionFailed
+    from kafkatui.cluster.guard import Guard
+    from kafkatui.cluster.settings import ConnectionSettings
+
+    bootstrap, group, audit = sys.argv[1:4]
+    settings = ConnectionSettings(profile="three", bootstrap_servers=bootstrap)
+    client = ClusterClient(settings, Guard(read_only=True, profile="three", audit_path=audit))
+    print(json.dumps(client.groups.lag([group])[group].total), flush=True)
+    sys.stdin.readline()  # the broker is down now
+    started, seen = time.monotonic(), []
+    while time.monotonic() - started < 60:
+        try:
+            lag = client.groups.lag([group])[group]
+            seen.append([p.lag for p in lag.partitions])
+        except ConnectionFailed as exc:
+            seen.append(type(exc).__name__)
+        if seen[-3:] == [[3, 3, 3]] * 3:
+            break
+        time.sleep(1)
+    print(json.dumps(seen), flush=True)
+    client.close()
+""")
+
+
+def test_lag_comes_back_from_the_new_coordinator_without_a_crash(
+    three_brokers: Sandbox, unique: str, tmp_path: Path
+) -> None:
+    three_brokers.up(brokers=3)  # idempotent: the drill above may have left it up
+    settings = ConnectionSettings(
+        profile="three", bootstrap_servers=three_brokers.layout().bootstrap_servers
+    )
+    topic, lost = f"{unique}-lag", f"{unique}-lost"
+    admin = AdminClient({"bootstrap.servers": settings.bootstrap_servers})
+    # the broker to kill is the group's coordinator (after the drill above restarted
+    # broker-3, it may lead no __consumer_offsets partition for a while)
+    victim = f"broker-{_coordinator(lost, _offsets_leaders(admin))}"
+    for future in admin.create_topics([NewTopic(topic, 3, 3)]).values():
+        future.result(timeout=30)
+    del admin
+    produce(settings, topic, {0: 5, 1: 5, 2: 5})
+    commit(settings, lost, {(topic, p): 2 for p in range(3)})
+    reader = subprocess.Popen(
+        [sys.executable, "-c", LAG_READER, settings.bootstrap_servers, lost,
+         str(tmp_path / "audit.jsonl")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert reader.stdout is not None and reader.stdin is not None
+        assert json.loads(reader.stdout.readline()) == 9
+        assert running_pid(three_brokers.root, victim) is not None
+        three_brokers.kill(victim)
+        assert wait_until(lambda: running_pid(three_brokers.root, victim) is None, "the kill")
+        reader.stdin.write("go\n")
+        reader.stdin.flush()
+        out, err = reader.communicate(timeout=120)
+        assert reader.returncode == 0, err[-2000:]
+        seen = json.loads(out)
+        assert seen[-3:] == [[3, 3, 3]] * 3, seen
+    finally:
+        if reader.poll() is None:
+            reader.kill()
+        three_brokers.up(brokers=3)

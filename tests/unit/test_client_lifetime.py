@@ -17,9 +17,10 @@ import weakref
 from collections.abc import Callable
 
 import pytest
+from confluent_kafka import KafkaError, KafkaException
 
 from kafkatui.cluster import lifetime
-from kafkatui.cluster.errors import ConnectionFailed
+from kafkatui.cluster.errors import ConnectionFailed, TimedOut
 from kafkatui.cluster.kafka_admin import KafkaAdmin
 from kafkatui.cluster.settings import ConnectionSettings
 
@@ -154,3 +155,21 @@ def test_close_destroys_the_clients_and_later_use_is_a_clear_error() -> None:
         admin.client.list_topics(timeout=1)
     with pytest.raises(ConnectionFailed, match="was closed"):
         _ = admin.producer
+
+
+def test_after_a_timeout_the_next_request_gets_a_fresh_client() -> None:
+    # librdkafka can abort the process on a group request that follows one timed out
+    # waiting for a dead coordinator (issue #4605); a fresh client has no such state
+    admin = KafkaAdmin(UNREACHABLE)
+    try:
+        first = admin.client
+        assert admin.client is first  # nothing happened: the same client
+        error = admin.error(KafkaException(KafkaError(KafkaError._TIMED_OUT)), "describing")
+        assert isinstance(error, TimedOut)
+        fresh = admin.client
+        assert fresh is not first
+        assert admin.client is fresh  # once per timeout, not on every use
+        admin.error(KafkaException(KafkaError(KafkaError._TRANSPORT)), "describing")
+        assert admin.client is fresh  # other failures rebuild only after REBUILD_AFTER_S
+    finally:
+        admin.close()
