@@ -48,8 +48,7 @@ def run_sharded(count: int, body: ShardBody) -> None:
     """Run body(index, write) for index 0..count-1, index 0 in this process."""
     out = sys.stdout.buffer
     out.flush()  # nothing buffered may be written twice, once by each process
-    with tempfile.TemporaryFile() as lock_file:
-        lock = lock_file.fileno()
+    with _lock_file() as lock:
 
         def write(data: bytes) -> None:
             with _locked(lock):
@@ -127,6 +126,20 @@ def _stop(children: list[tuple[int, int]]) -> None:
         os.close(report)
         with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, 0)
+
+
+@contextlib.contextmanager
+def _lock_file() -> Iterator[int]:
+    """A file to lock, in memory where the system has that (no temporary directory needed)."""
+    if hasattr(os, "memfd_create"):
+        fd = os.memfd_create("kafkatui-tail-lock")
+        try:
+            yield fd
+        finally:
+            os.close(fd)
+    else:
+        with tempfile.TemporaryFile() as file:
+            yield file.fileno()
 
 
 @contextlib.contextmanager
