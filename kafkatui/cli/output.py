@@ -160,7 +160,8 @@ class RecordFormatter:
         self.value_format = value_format
         self.filter_text = filter_text or None
         self._key_cache: dict[bytes | None, _Fields] = {}
-        # wire header -> (one-pass Avro-to-JSON reader, schema id JSON); see decode.avro_json
+        # wire header -> (one-pass Avro-to-JSON reader, the line's value_format and schema_id
+        # members); see decode.avro_json
         self._transcoders: dict[bytes, tuple[Callable[[bytes, int], str], str]] = {}
         self._find_transcoder = (
             getattr(decoder, "json_transcoder", None) if value_format in ("auto", "avro") else None
@@ -235,35 +236,35 @@ class RecordFormatter:
             raw_key = msg.key()
             key = key_cache.get(raw_key) or key_of(raw_key)
             raw_value = msg.value()
+            timestamp = msg.timestamp()[1]
+            if timestamp // 1000 != second or timestamp < 0:
+                if timestamp < 0:  # no timestamp: the one line takes the generic path
+                    append(self._jsonl_line(msg, key, value_of(raw_value)))
+                    continue
+                second, second_text = timestamp // 1000, stamp(timestamp)[:-5]
             value_json = ""
             if find_transcoder is not None and raw_value and raw_value[0] == 0:
-                header = raw_value[:5]
-                found = transcoders.get(header) or find_transcoder(header)
+                found = transcoders.get(raw_value[:5]) or find_transcoder(raw_value[:5])
                 if found is not None:
                     try:
                         value_json = found[0](raw_value, 5)
-                        value_format, schema_id, value_error = '"avro"', found[1], ""
+                        value_tail, value_error = found[1], ""
                     except Exception:  # the reference path below words what is wrong
                         value_json = ""
             if not value_json:
                 value = value_of(raw_value)
-                value_json, value_format = value.value_json, value.format_json
-                value_error = value.error_json
-                schema_id = "null" if value.schema_id is None else str(value.schema_id)
-            timestamp = msg.timestamp()[1]
-            if timestamp >= 0 and timestamp // 1000 == second:
-                timestamp_json = f'{second_text}{timestamp % 1000:03d}Z"'
-            else:
-                timestamp_json = stamp(timestamp)
-                if timestamp >= 0:
-                    second, second_text = timestamp // 1000, timestamp_json[:-5]
+                value_json, value_error = value.value_json, value.error_json
+                schema_id = value.schema_id
+                value_tail = (
+                    f'"value_format":{value.format_json},'
+                    f'"schema_id":{"null" if schema_id is None else schema_id}'
+                )
             headers = msg.headers()
             append(
-                f'{prefix}{msg.partition()},"offset":{msg.offset()},"timestamp":{timestamp_json},'
-                f'"key":{key.value_json},"value":{value_json},'
+                f'{prefix}{msg.partition()},"offset":{msg.offset()},"timestamp":{second_text}'
+                f'{_MILLIS[timestamp % 1000]}Z","key":{key.value_json},"value":{value_json},'
                 f'"headers":{dumps(header_map(headers)) if headers else "{}"},'
-                f'"key_format":{key.format_json},"value_format":{value_format},'
-                f'"schema_id":{schema_id}{key.error_json}{value_error}}}\n'
+                f'"key_format":{key.format_json},{value_tail}{key.error_json}{value_error}}}\n'
             )
         return lines
 
@@ -275,7 +276,8 @@ class RecordFormatter:
         transcode = self._find_transcoder(schema_id)
         if transcode is None:
             return None
-        found = self._transcoders[header] = (transcode, str(schema_id))
+        members = f'"value_format":"avro","schema_id":{schema_id}'
+        found = self._transcoders[header] = (transcode, members)
         return found
 
     # ---- one record ------------------------------------------------------------------

@@ -59,9 +59,13 @@ def build_client(endpoint: HttpEndpoint) -> httpx.Client:
         auth = httpx.BasicAuth(endpoint.username, endpoint.password or "")
     elif endpoint.bearer_token:
         headers["Authorization"] = f"Bearer {endpoint.bearer_token}"
-    verify: ssl.SSLContext | bool = True
     if endpoint.url.lower().startswith("https:") or endpoint.cert_file or endpoint.ca_file:
         verify = ssl_context(endpoint)
+    else:
+        # Plain http never speaks TLS here (redirects are not followed), yet httpx would
+        # load the system's CA bundle for it: ~60 ms before the first request. A context
+        # with no trust anchors costs nothing and would refuse any TLS peer.
+        verify = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     return httpx.Client(
         base_url=endpoint.url.rstrip("/"),
         auth=auth,

@@ -43,20 +43,13 @@ class Malformed(ValueError):
 
 
 # ---- helpers the generated code calls ----------------------------------------------------
-def _long_tail(data: bytes, pos: int, value: int) -> tuple[int, int]:
-    """The rest of a varint after two bytes (`value` holds them with the second's
-    continuation bit at bit 14): (unsigned value, next pos)."""
-    value &= 0x3FFF
-    shift = 14
-    while True:
-        if shift >= 7 * _MAX_VARINT_BYTES:
-            raise Malformed("varint too long")
-        byte = data[pos]
-        pos += 1
-        value |= (byte & 0x7F) << shift
-        if byte < 0x80:
-            return value, pos
-        shift += 7
+# A varint's first byte looked up in a table: the value of a one-byte varint, None when
+# more bytes follow (or, for lengths, when the value is negative). Most counts, lengths
+# and small numbers take one byte, and a lookup is cheaper than the zigzag arithmetic.
+_ONE_BYTE = tuple((i >> 1) ^ -(i & 1) if i < 0x80 else None for i in range(256))
+_ONE_BYTE_LENGTH = tuple(i >> 1 if i < 0x80 and not i & 1 else None for i in range(256))
+# how a timestamp's text ends after its whole seconds, by milliseconds (none: no fraction)
+_MILLIS_END = ('Z"', *(f'.{n:03d}Z"' for n in range(1, 1000)))
 
 
 def _float_json(value: float) -> str:
@@ -121,7 +114,9 @@ class _Generator:
         self.named = named
         self.lines: list[str] = []
         self.constants: dict[str, Any] = {
-            "_long_tail": _long_tail,
+            "_one_byte": _ONE_BYTE,
+            "_one_byte_length": _ONE_BYTE_LENGTH,
+            "_millis_end": _MILLIS_END,
             "_float_json": _float_json,
             "_bytes_json": _bytes_json,
             "_uuid_json": _uuid_json,
@@ -132,6 +127,7 @@ class _Generator:
             "_null": "null",
         }
         self._count = 0
+        self.records: set[str] = set()  # variables holding a record's text (a str)
 
     def fresh(self, prefix: str) -> str:
         self._count += 1
@@ -146,20 +142,31 @@ class _Generator:
         self.lines.append("    " * indent + line)
 
     # primitives: code that leaves the raw Python value in a variable
-    def read_long(self, indent: int) -> str:
-        var, more = self.fresh("n"), self.fresh("x")
-        self.emit(indent, f"{var} = d[p]; p += 1")
-        self.emit(indent, f"if {var} > 127:")  # two bytes inline: sizes, ids, small counts
-        self.emit(indent + 1, f"{more} = d[p]; p += 1; {var} = ({var} & 127) | ({more} << 7)")
-        self.emit(indent + 1, f"if {more} > 127: {var}, p = _long_tail(d, p, {var})")
-        self.emit(indent, f"{var} = ({var} >> 1) ^ -({var} & 1)")
+    def read_long(self, indent: int, length: bool = False) -> str:
+        """A zigzag varint, inline: one byte from a table, longer ones in a loop (a call
+        per timestamp or id cost more than the loop). A `length` is never negative."""
+        var, more, shift = self.fresh("n"), self.fresh("x"), self.fresh("h")
+        table = "_one_byte_length" if length else "_one_byte"
+        self.emit(indent, f"{var} = {table}[d[p]]; p += 1")
+        self.emit(indent, f"if {var} is None:")
+        self.emit(indent + 1, f"{var} = d[p - 1] & 127; {shift} = 7")
+        self.emit(indent + 1, "while True:")
+        self.emit(indent + 2, f"{more} = d[p]; p += 1; {var} |= ({more} & 127) << {shift}")
+        self.emit(indent + 2, f"if {more} < 128: break")
+        self.emit(indent + 2, f"{shift} += 7")
+        limit = 7 * _MAX_VARINT_BYTES
+        self.emit(indent + 2, f"if {shift} >= {limit}: raise Malformed('varint too long')")
+        self.emit(indent + 1, f"{var} = ({var} >> 1) ^ -({var} & 1)")
+        if length:
+            self.emit(indent + 1, f"if {var} < 0: raise Malformed('negative length')")
         return var
 
     def read_sized(self, indent: int, size: str) -> str:
-        var, end = self.fresh("b"), self.fresh("e")
-        self.emit(indent, f"if {size} < 0: raise Malformed('negative length')")
-        self.emit(indent, f"{end} = p + {size}; {var} = d[p:{end}]; p = {end}")
-        return var
+        """An expression for the next `size` bytes, valid until the next read: callers
+        use it at once (a slice stored in a variable cost a store and a load more)."""
+        start = self.fresh("o")
+        self.emit(indent, f"{start} = p; p += {size}")
+        return f"d[{start}:p]"
 
     def read_raw(self, kind: str, schema: dict[str, Any], indent: int) -> str:
         """The raw value of a primitive or fixed (what fastavro hands a logical reader)."""
@@ -175,12 +182,9 @@ class _Generator:
             self.emit(indent, f"{var} = {unpack}(d, p)[0]; p += {size}")
             return var
         if kind == "bytes":
-            return self.read_sized(indent, self.read_long(indent))
+            return self.read_sized(indent, self.read_long(indent, length=True))
         if kind == "string":
-            raw = self.read_sized(indent, self.read_long(indent))
-            var = self.fresh("s")
-            self.emit(indent, f"{var} = {raw}.decode()")
-            return var
+            return f"{self.read_sized(indent, self.read_long(indent, length=True))}.decode()"
         if kind == "fixed":
             fixed_size = schema.get("size")
             if not isinstance(fixed_size, int) or fixed_size < 0:
@@ -228,7 +232,7 @@ class _Generator:
             if f"{kind}-{logical}" in _TIMESTAMPS:
                 self.timestamp(raw, var, _Seconds(reader, schema), indent)
             elif f"{kind}-{logical}" == "string-uuid":
-                self.emit(indent, f"{var} = _uuid_json({raw})")
+                self.uuid(raw, var, indent)
             else:
                 logical_json = self.constant(_logical_json(reader, schema))
                 self.emit(indent, f"{var} = {logical_json}({raw})")
@@ -237,8 +241,8 @@ class _Generator:
             return raw  # an int formats as its JSON
         text = {
             "boolean": f"'true' if {raw} else 'false'",
-            "float": f"_float_json({raw})",
-            "double": f"_float_json({raw})",
+            "float": f"repr({raw}) if {raw} - {raw} == 0 else _float_json({raw})",
+            "double": f"repr({raw}) if {raw} - {raw} == 0 else _float_json({raw})",
             "bytes": f"_bytes_json({raw})",
             "fixed": f"_bytes_json({raw})",
             "string": f"_escape({raw})",
@@ -246,14 +250,28 @@ class _Generator:
         self.emit(indent, f"{var} = {text}")
         return var
 
+    def uuid(self, raw: str, var: str, indent: int) -> None:
+        """Inline for 32 hex digits (no UUID object); other forms through `_uuid_json`.
+        For 32 characters without a dash, `UUID()` reads exactly what `int(s, 16)`
+        reads, so both accept and refuse the same texts."""
+        text, digits = self.fresh("s"), self.fresh("u")
+        self.emit(indent, f"{text} = {raw}")
+        self.emit(indent, f"if len({text}) == 32 and '-' not in {text}:")
+        self.emit(indent + 1, f"{digits} = f'{{int({text}, 16):032x}}'")
+        dashed = "-".join(
+            f"{{{digits}[{start}:{end}]}}"
+            for start, end in ((0, 8), (8, 12), (12, 16), (16, 20), (20, 32))
+        )
+        self.emit(indent + 1, f"{var} = f'\"{dashed}\"'")
+        self.emit(indent, f"else: {var} = _uuid_json({text})")
+
     def timestamp(self, millis: str, var: str, seconds: _Seconds, indent: int) -> None:
-        """Inline: the cached text of the second, then the milliseconds when not zero."""
-        second, fraction = self.fresh("q"), self.fresh("r")
+        """Inline: the cached text of the second, then the milliseconds' ending."""
+        second = self.fresh("q")
         cache, miss = self.constant(seconds.cache), self.constant(seconds.miss)
-        self.emit(indent, f"{second} = {millis} // 1000; {fraction} = {millis} - {second} * 1000")
-        self.emit(indent, f"{var} = {cache}.get({second}) or {miss}({second})")
-        with_fraction = f"f'{{{var}}}.{{{fraction}:03d}}Z\"'"
-        self.emit(indent, f"{var} = {with_fraction} if {fraction} else {var} + 'Z\"'")
+        self.emit(indent, f"{second} = {millis} // 1000")
+        ending = f"_millis_end[{millis} - {second} * 1000]"
+        self.emit(indent, f"{var} = ({cache}.get({second}) or {miss}({second})) + {ending}")
 
     def record(self, schema: dict[str, Any], indent: int, open_names: frozenset[str]) -> str:
         parts: list[str] = []
@@ -264,6 +282,7 @@ class _Generator:
             text = self.value(field.get("type"), indent, open_names)
             parts.append(f'"{name}":{{{text}}}')
         var = self.fresh("r")
+        self.records.add(var)
         body = ",".join(parts)
         self.emit(indent, f"{var} = f'{{{{{body}}}}}'")
         return var
@@ -311,7 +330,8 @@ class _Generator:
         entries, var = self.fresh("m"), self.fresh("t")
         self.emit(indent, f"{entries} = {{}}")
         inner, _ = self.blocks(indent)
-        key = self.read_raw("string", {}, inner)
+        key = self.fresh("s")
+        self.emit(inner, f"{key} = {self.read_raw('string', {}, inner)}")
         item = self.value(schema.get("values"), inner, open_names)
         self.emit(inner, f"{entries}[{key}] = str({item})")  # a repeated key keeps the last
         pairs = f"[_escape(k) + ':' + v for k, v in {entries}.items()]"
@@ -354,7 +374,7 @@ def compile_transcoder(schema: Any, named: dict[str, Any]) -> Transcoder | None:
                 "def transcode(d, p):",
                 *generator.lines,
                 "    if p > len(d): raise Malformed('truncated')",
-                f"    return str({text})",
+                f"    return {text}" if text in generator.records else f"    return str({text})",
             ]
         )
         scope = dict(generator.constants)

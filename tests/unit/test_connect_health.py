@@ -217,6 +217,13 @@ def test_build_client_settings(tmp_path) -> None:
     assert isinstance(basic.auth, httpx.BasicAuth)
 
 
+def test_plain_http_client_skips_the_ca_bundle_and_trusts_no_tls_peer() -> None:
+    client = build_client(HttpEndpoint(url="http://h:8081", name="n"))
+    context = client._transport._pool._ssl_context  # httpx keeps it there
+    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+    assert context.cert_store_stats()["x509_ca"] == 0  # fails closed if TLS ever came up
+
+
 def test_build_client_unreadable_ca_is_a_tls_error(tmp_path) -> None:
     missing = tmp_path / "nope.pem"
     with pytest.raises(TlsError, match=r"nope\.pem"):

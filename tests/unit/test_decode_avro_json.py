@@ -104,6 +104,42 @@ def test_uuid_forms_are_normalised_like_the_reference() -> None:
         assert transcode(body, 0) == _reference(codec, body)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        " 6f1c1f2e4b7a4c559d1e8a2b3c4d5e6",  # what int() reads, UUID() reads too
+        "+6f1c1f2e4b7a4c559d1e8a2b3c4d5e6",
+        "6f1c_1f2e4b7a4c559d1e8a2b3c4d5e6",
+        "\u0661" * 16 + "0" * 16,  # Arabic-Indic digits: int() takes them, so does UUID()
+        "-6f1c1f2e4b7a4c559d1e8a2b3c4d5e6",
+        " -000000000000000000000000000000",  # a dash: UUID() drops it and refuses
+        "6f1c1f2e4b7a4c559d1e8a2b3c4d5e6g",
+        "{6f1c1f2e4b7a4c559d1e8a2b3c4d5e}",
+        "",
+    ],
+)
+def test_odd_uuid_texts_print_or_fail_as_the_reference_does(text: str) -> None:
+    schema = {
+        "type": "record",
+        "name": "U",
+        "fields": [{"name": "id", "type": {"type": "string", "logicalType": "uuid"}}],
+    }
+    codec = _codec(schema)
+    transcode = codec.json_transcoder
+    assert transcode is not None
+    encoded = text.encode()
+    body = bytes([len(encoded) * 2]) + encoded
+    try:
+        reference: str | None = _reference(codec, body)
+    except DecodeFailure:
+        reference = None
+    try:
+        fast: str | None = transcode(body, 0)
+    except Exception:
+        fast = None
+    assert fast == reference
+
+
 def test_broken_bodies_never_print_what_the_reference_refuses() -> None:
     codec = _codec(EVERYTHING)
     transcode = codec.json_transcoder
