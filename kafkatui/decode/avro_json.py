@@ -16,6 +16,7 @@ holds them to that over generated schemas and data.
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 import re
 import struct
@@ -65,16 +66,13 @@ def _bytes_json(value: bytes) -> str:
 
 
 _CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
-_HEX_UUID = re.compile(r"[0-9a-fA-F]{32}\Z")
 
 
 def _uuid_json(value: str) -> str:
-    """str(UUID(value)) quoted; building a UUID costs microseconds, the usual forms not."""
+    """str(UUID(value)) quoted, for the forms other than 32 hex digits (handled inline);
+    building a UUID costs microseconds, the canonical form not."""
     if _CANONICAL_UUID.match(value):
         return f'"{value}"'
-    if _HEX_UUID.match(value):
-        h = value.lower()
-        return f'"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"'
     return f'"{UUID(value)}"'
 
 
@@ -120,6 +118,7 @@ class _Generator:
             "_float_json": _float_json,
             "_bytes_json": _bytes_json,
             "_uuid_json": _uuid_json,
+            "_unhexlify": binascii.unhexlify,
             "_escape": _escape,
             "_f32": struct.Struct("<f").unpack_from,
             "_f64": struct.Struct("<d").unpack_from,
@@ -252,17 +251,19 @@ class _Generator:
 
     def uuid(self, raw: str, var: str, indent: int) -> None:
         """Inline for 32 hex digits (no UUID object); other forms through `_uuid_json`.
-        For 32 characters without a dash, `UUID()` reads exactly what `int(s, 16)`
-        reads, so both accept and refuse the same texts."""
+        `unhexlify` accepts exactly the 32-digit texts and is the cheapest check."""
         text, digits = self.fresh("s"), self.fresh("u")
         self.emit(indent, f"{text} = {raw}")
-        self.emit(indent, f"if len({text}) == 32 and '-' not in {text}:")
-        self.emit(indent + 1, f"{digits} = f'{{int({text}, 16):032x}}'")
+        self.emit(indent, f"if len({text}) == 32:")
+        self.emit(indent + 1, f"try: _unhexlify({text})")
+        self.emit(indent + 1, f"except ValueError: {var} = _uuid_json({text})")
+        self.emit(indent + 1, "else:")
+        self.emit(indent + 2, f"{digits} = {text}.lower()")
         dashed = "-".join(
             f"{{{digits}[{start}:{end}]}}"
             for start, end in ((0, 8), (8, 12), (12, 16), (16, 20), (20, 32))
         )
-        self.emit(indent + 1, f"{var} = f'\"{dashed}\"'")
+        self.emit(indent + 2, f"{var} = f'\"{dashed}\"'")
         self.emit(indent, f"else: {var} = _uuid_json({text})")
 
     def timestamp(self, millis: str, var: str, seconds: _Seconds, indent: int) -> None:
