@@ -162,7 +162,7 @@ class RecordFormatter:
         self._key_cache: dict[bytes | None, _Fields] = {}
         # wire header -> (one-pass Avro-to-JSON reader, the line's value_format and schema_id
         # members); see decode.avro_json
-        self._transcoders: dict[bytes, tuple[Callable[[bytes, int], str], str]] = {}
+        self._transcoders: dict[bytes, tuple[Callable[[bytes, int], str] | None, str]] = {}
         self._find_transcoder = (
             getattr(decoder, "json_transcoder", None) if value_format in ("auto", "avro") else None
         )
@@ -230,6 +230,8 @@ class RecordFormatter:
         key_cache, key_of, value_of, stamp = self._key_cache, self._key, self._value, self._stamp
         transcoders, find_transcoder = self._transcoders, self._transcoder
         second, second_text = -1, ""
+        # the last wire header (magic byte, schema id) seen, its reader and line members
+        header, transcode, avro_tail = b"-", None, ""
         lines: list[str] = []
         append = lines.append
         for msg in messages:
@@ -244,11 +246,13 @@ class RecordFormatter:
                 second, second_text = timestamp // 1000, stamp(timestamp)[:-5]
             value_json = ""
             if find_transcoder is not None and raw_value and raw_value[0] == 0:
-                found = transcoders.get(raw_value[:5]) or find_transcoder(raw_value[:5])
-                if found is not None:
+                if not raw_value.startswith(header) and len(raw_value) >= 5:
+                    header = raw_value[:5]
+                    transcode, avro_tail = transcoders.get(header) or find_transcoder(header)
+                if transcode is not None and raw_value.startswith(header):
                     try:
-                        value_json = found[0](raw_value, 5)
-                        value_tail, value_error = found[1], ""
+                        value_json = transcode(raw_value, 5)
+                        value_tail, value_error = avro_tail, ""
                     except Exception:  # the reference path below words what is wrong
                         value_json = ""
             if not value_json:
@@ -268,14 +272,15 @@ class RecordFormatter:
             )
         return lines
 
-    def _transcoder(self, header: bytes) -> tuple[Callable[[bytes, int], str], str] | None:
-        """The one-pass Avro reader for a wire header, remembered once found."""
+    def _transcoder(self, header: bytes) -> tuple[Callable[[bytes, int], str] | None, str]:
+        """The one-pass Avro reader for a wire header, remembered once found; (None, "")
+        while there is none."""
         if self._find_transcoder is None or len(header) < 5:
-            return None
+            return None, ""
         schema_id = int.from_bytes(header[1:5], "big")
         transcode = self._find_transcoder(schema_id)
         if transcode is None:
-            return None
+            return None, ""
         members = f'"value_format":"avro","schema_id":{schema_id}'
         found = self._transcoders[header] = (transcode, members)
         return found

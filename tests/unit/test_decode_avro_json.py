@@ -183,17 +183,7 @@ def test_schemas_it_cannot_do_fall_back_to_the_reference(schema: dict[str, Any])
     assert _codec(schema).json_transcoder is None
 
 
-def test_the_tail_formatter_uses_it_and_prints_the_reference_lines() -> None:
-    registry = MemoryRegistry()
-    registry.add(9, json.dumps(EVERYTHING))
-    decoder = AutoDecoder(registry)
-    text = json.dumps(EVERYTHING)
-    values = [encode_avro(text, 9, datum) for datum in generate_many(EVERYTHING, 50)]
-    values.append(values[0][:12])  # truncated: the fast path gives up, the reference says why
-    messages = [Msg(value, _offset=i) for i, value in enumerate(values)]
-    formatter = RecordFormatter(decoder)
-    lines = [json.loads(line) for line in formatter.format(messages)]
-    assert formatter._transcoders  # the one-pass reader was used
+def _reference_lines(decoder: AutoDecoder, messages: list[Msg]) -> list[Any]:
     reference = [
         record_document(
             msg.topic(),
@@ -206,6 +196,48 @@ def test_the_tail_formatter_uses_it_and_prints_the_reference_lines() -> None:
         )
         for msg in messages
     ]
-    assert lines == json.loads(json.dumps(reference, default=str))
+    parsed: list[Any] = json.loads(json.dumps(reference, default=str))
+    return parsed
+
+
+def test_the_tail_formatter_uses_it_and_prints_the_reference_lines() -> None:
+    registry = MemoryRegistry()
+    registry.add(9, json.dumps(EVERYTHING))
+    decoder = AutoDecoder(registry)
+    text = json.dumps(EVERYTHING)
+    values = [encode_avro(text, 9, datum) for datum in generate_many(EVERYTHING, 50)]
+    values.append(values[0][:12])  # truncated: the fast path gives up, the reference says why
+    messages = [Msg(value, _offset=i) for i, value in enumerate(values)]
+    formatter = RecordFormatter(decoder)
+    lines = [json.loads(line) for line in formatter.format(messages)]
+    assert formatter._transcoders  # the one-pass reader was used
+    assert lines == _reference_lines(decoder, messages)
     assert lines[0]["value_format"] == "avro" and lines[0]["schema_id"] == 9
     assert lines[-1]["value"] is None and lines[-1]["value_error"]
+
+
+def test_a_batch_mixing_schemas_and_unframed_values_prints_the_reference_lines() -> None:
+    """The formatter remembers the last wire header's reader; every switch must show."""
+    registry = MemoryRegistry()
+    small = {"type": "record", "name": "S", "fields": [{"name": "n", "type": "long"}]}
+    registry.add(9, json.dumps(EVERYTHING))
+    registry.add(10, json.dumps(small))
+    decoder = AutoDecoder(registry)
+    everything = [encode_avro(json.dumps(EVERYTHING), 9, d) for d in generate_many(EVERYTHING, 3)]
+    values = [
+        everything[0],
+        encode_avro(json.dumps(small), 10, {"n": -5}),
+        everything[1],
+        b'{"plain": "json"}',
+        b"\x00\x00\x00",  # framed but too short for a header
+        b"\x00\x00\x00\x00\x63" + everything[0][5:],  # schema id 99: unknown
+        everything[2],
+        b"\x00\x00\x00\x00\x0a\x80",  # schema 10 with a body cut short
+        None,
+    ]
+    messages = [Msg(value, _offset=i) for i, value in enumerate(values)]
+    lines = [json.loads(line) for line in RecordFormatter(decoder).format(messages)]
+    assert lines == _reference_lines(decoder, messages)
+    assert [line["schema_id"] for line in lines] == [9, 10, 9, None, None, 99, 9, 10, None]
+    assert lines[1]["value"] == {"n": -5} and lines[3]["value_format"] == "json"
+    assert lines[5]["value_error"] and lines[7]["value_error"]
