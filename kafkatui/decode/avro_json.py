@@ -142,19 +142,19 @@ class _Generator:
 
     # primitives: code that leaves the raw Python value in a variable
     def read_long(self, indent: int, length: bool = False) -> str:
-        """A zigzag varint, inline: one byte from a table, longer ones in a loop (a call
-        per timestamp or id cost more than the loop). A `length` is never negative."""
-        var, more, shift = self.fresh("n"), self.fresh("x"), self.fresh("h")
+        """A zigzag varint, inline: one byte from a table, longer ones unrolled (a call
+        per timestamp or id cost more, and so did a loop with a shift counter). A
+        `length` is never negative."""
+        var, more = self.fresh("n"), self.fresh("x")
         table = "_one_byte_length" if length else "_one_byte"
         self.emit(indent, f"{var} = {table}[d[p]]; p += 1")
         self.emit(indent, f"if {var} is None:")
-        self.emit(indent + 1, f"{var} = d[p - 1] & 127; {shift} = 7")
-        self.emit(indent + 1, "while True:")
-        self.emit(indent + 2, f"{more} = d[p]; p += 1; {var} |= ({more} & 127) << {shift}")
-        self.emit(indent + 2, f"if {more} < 128: break")
-        self.emit(indent + 2, f"{shift} += 7")
-        limit = 7 * _MAX_VARINT_BYTES
-        self.emit(indent + 2, f"if {shift} >= {limit}: raise Malformed('varint too long')")
+        self.emit(indent + 1, f"{var} = d[p - 1] & 127")
+        self.emit(indent + 1, "while True:  # once: `break` when the last byte is read")
+        for shift in range(7, 7 * _MAX_VARINT_BYTES, 7):
+            self.emit(indent + 2, f"{more} = d[p]; p += 1; {var} |= ({more} & 127) << {shift}")
+            self.emit(indent + 2, f"if {more} < 128: break")
+        self.emit(indent + 2, "raise Malformed('varint too long')")
         self.emit(indent + 1, f"{var} = ({var} >> 1) ^ -({var} & 1)")
         if length:
             self.emit(indent + 1, f"if {var} < 0: raise Malformed('negative length')")
