@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import bisect
 import math
-from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 
@@ -32,6 +31,7 @@ from textual.strip import Strip
 from kafkatui.ui.format import format_level, timestamp_ms
 from kafkatui.ui.records import RecordView
 from kafkatui.ui.widgets.glyphs import cut
+from kafkatui.ui.widgets.seq_rows import SeqRows
 
 ROW_CACHE = 2_000  # decoded rows kept (a few screens); older ones are decoded again
 STRIP_CACHE = 2_000
@@ -84,8 +84,8 @@ class TailLog(ScrollView, can_focus=True):
         self._resolve = resolve
         self._raw_size = raw_size
         # sequence numbers as machine integers: 8 bytes a row, no int object per row
-        self.rows = array("q")  # rows still in the ring buffer
-        self.gone = array("q")  # evicted while paused, shown above `rows`: indices stay
+        self.rows = SeqRows()  # rows still in the ring buffer
+        self.gone = SeqRows()  # evicted while paused, shown above `rows`: indices stay
         self.pending = 0  # rows appended while not following
         self._views = _Lru(ROW_CACHE)
         self._strips = _Lru(STRIP_CACHE)
@@ -103,8 +103,8 @@ class TailLog(ScrollView, can_focus=True):
         return self.gone[index] if index < gone else self.rows[index - gone]
 
     def reset(self) -> None:
-        self.rows = array("q")
-        self.gone = array("q")
+        self.rows = SeqRows()
+        self.gone = SeqRows()
         self.pending = 0
         self._starts = []
         self._strips.clear()
@@ -135,7 +135,7 @@ class TailLog(ScrollView, can_focus=True):
         """Forget rows the ring buffer has evicted. While paused (and not wrapping) they
         stay in place as `gone`: removing them would shift the scroll position and draw the
         whole list again on every poll of a flood, with nothing visible changed."""
-        cut = bisect.bisect_left(self.rows, first_seq)
+        cut = self.rows.bisect_left(first_seq)
         if cut == 0:
             return
         if not self.follow and not self.wrap and len(self.gone) + cut <= GONE_LIMIT:
@@ -152,7 +152,7 @@ class TailLog(ScrollView, can_focus=True):
         if cut == 0:
             return
         lines = self._line_of(cut)
-        self.gone = array("q")
+        self.gone = SeqRows()
         if self.wrap:
             del self._starts[:cut]
         self.cursor = max(-1, self.cursor - cut) if self.rows else -1
