@@ -19,6 +19,7 @@ from confluent_kafka import Consumer, KafkaError, KafkaException, Message
 from confluent_kafka import TopicPartition as KafkaTopicPartition
 
 from kafkatui.cluster.api import TailStart
+from kafkatui.cluster.background import librdkafka_threads, lower_priority
 from kafkatui.cluster.errors import ConnectionFailed, InvalidInput, KafkaTuiError, NotFound
 from kafkatui.cluster.kafka_admin import LOG, kafka_error_of, translate
 from kafkatui.cluster.lifetime import on_foreign_thread, park, release_parked, weak_callback
@@ -445,7 +446,10 @@ class KafkaTail:
         """Connect and begin consuming. Raises KafkaTuiError if the topic cannot be read."""
         if self._thread is not None:
             return
+        before = librdkafka_threads()
         self._reader.open()
+        # the fetch threads of an on-screen tail must not outbid the UI thread for a core
+        lower_priority(librdkafka_threads() - before)
         self._publish_state()
         self._thread = threading.Thread(target=self._run, name=f"tail-{self.topic}", daemon=True)
         self._thread.start()

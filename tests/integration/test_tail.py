@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import os
+import sys
 import time
 import weakref
 from collections.abc import Iterator
@@ -14,6 +16,7 @@ from confluent_kafka import TopicPartition as KafkaTopicPartition
 from confluent_kafka.admin import AdminClient, NewPartitions
 
 from kafkatui.cluster.api import TailStart
+from kafkatui.cluster.background import NICENESS, librdkafka_threads
 from kafkatui.cluster.client import ClusterClient
 from kafkatui.cluster.errors import NotFound
 from kafkatui.cluster.guard import Guard
@@ -203,6 +206,25 @@ def test_session_seek_clears_the_buffer_and_restarts(
         assert tail.first_seq() >= before  # sequence numbers are never reused
         got = sorted((r.partition, r.offset) for _, r in tail.read(before - 1, 10))
         assert got == [(0, 8), (0, 9), (1, 18), (1, 19)]
+    finally:
+        tail.stop()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="threads are read from /proc")
+def test_session_fetch_threads_yield_the_cpu_to_the_ui(
+    sandbox_settings: ConnectionSettings, topic: str
+) -> None:
+    """The tail's librdkafka threads run at a lower priority; the others are untouched."""
+    others = librdkafka_threads()
+    tail = KafkaTail(sandbox_settings, topic, TailStart("earliest"))
+    tail.start()
+    try:
+        wait_until(lambda: tail.stats().received == 30, "30 records")
+        own = librdkafka_threads() - others
+        assert own  # librdkafka's main thread and one per broker, at least
+        base = os.getpriority(os.PRIO_PROCESS, 0)
+        assert {os.getpriority(os.PRIO_PROCESS, tid) for tid in own} == {min(19, base + NICENESS)}
+        assert all(os.getpriority(os.PRIO_PROCESS, tid) == base for tid in others)
     finally:
         tail.stop()
 
