@@ -85,7 +85,7 @@ def main() -> int:
     note = args.note or ("Quick smoke workloads, not the targets' sizes." if args.quick else "")
     results["meta"] = {
         "finished": report.now_utc(),
-        "command": "python bench/run_all.py " + shlex.join(sys.argv[1:]),
+        "command": shlex.join(["python", "bench/run_all.py", *sys.argv[1:]]),
         "note": note,
         "load_start": load_start,
         "machine": report.machine(),
