@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -64,8 +65,24 @@ EVERYTHING = {
 }
 
 
+UUID_RECORD = {
+    "type": "record",
+    "name": "U",
+    "fields": [{"name": "id", "type": {"type": "string", "logicalType": "uuid"}}],
+}
+LONG_RECORD = {"type": "record", "name": "L", "fields": [{"name": "n", "type": "long"}]}
+
+
 def _codec(schema: dict[str, Any]) -> AvroCodec:
     return AvroCodec(json.dumps(schema))
+
+
+def _both(schema: dict[str, Any]) -> tuple[AvroCodec, Callable[[bytes, int], str]]:
+    """The reference codec and its one-pass reader (which the schema must have)."""
+    codec = _codec(schema)
+    transcode = codec.json_transcoder
+    assert transcode is not None
+    return codec, transcode
 
 
 def _bodies(schema: dict[str, Any], count: int) -> list[bytes]:
@@ -86,14 +103,7 @@ def test_every_type_and_logical_type_prints_as_the_reference() -> None:
 
 
 def test_uuid_forms_are_normalised_like_the_reference() -> None:
-    schema = {
-        "type": "record",
-        "name": "U",
-        "fields": [{"name": "id", "type": {"type": "string", "logicalType": "uuid"}}],
-    }
-    codec = _codec(schema)
-    transcode = codec.json_transcoder
-    assert transcode is not None
+    codec, transcode = _both(UUID_RECORD)
     for text in (
         "6f1c1f2e-4b7a-4c55-9d1e-8a2b3c4d5e6f",
         "6F1C1F2E4B7A4C559D1E8A2B3C4D5E6F",
@@ -108,19 +118,13 @@ def test_uuid_forms_are_normalised_like_the_reference() -> None:
     "number", [0, -1, 63, -64, 64, 8191, -8192, 8192, 2**31, -(2**31) - 1, 2**63 - 1, -(2**63)]
 )
 def test_longs_of_every_length_print_as_the_reference(number: int) -> None:
-    schema = {"type": "record", "name": "L", "fields": [{"name": "n", "type": "long"}]}
-    codec = _codec(schema)
-    transcode = codec.json_transcoder
-    assert transcode is not None
-    body = encode_avro(json.dumps(schema), 1, {"n": number})[5:]
+    codec, transcode = _both(LONG_RECORD)
+    body = encode_avro(json.dumps(LONG_RECORD), 1, {"n": number})[5:]
     assert transcode(body, 0) == _reference(codec, body) == f'{{"n":{number}}}'
 
 
 def test_a_varint_longer_than_ten_bytes_is_left_to_the_reference() -> None:
-    schema = {"type": "record", "name": "L", "fields": [{"name": "n", "type": "long"}]}
-    codec = _codec(schema)
-    transcode = codec.json_transcoder
-    assert transcode is not None
+    codec, transcode = _both(LONG_RECORD)
     body = b"\x80" * 10 + b"\x01"
     with pytest.raises(Exception):  # noqa: B017  the caller then asks the reference path
         transcode(body, 0)
@@ -142,14 +146,7 @@ def test_a_varint_longer_than_ten_bytes_is_left_to_the_reference() -> None:
     ],
 )
 def test_odd_uuid_texts_print_or_fail_as_the_reference_does(text: str) -> None:
-    schema = {
-        "type": "record",
-        "name": "U",
-        "fields": [{"name": "id", "type": {"type": "string", "logicalType": "uuid"}}],
-    }
-    codec = _codec(schema)
-    transcode = codec.json_transcoder
-    assert transcode is not None
+    codec, transcode = _both(UUID_RECORD)
     encoded = text.encode()
     body = bytes([len(encoded) * 2]) + encoded
     try:
