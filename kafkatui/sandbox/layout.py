@@ -6,9 +6,11 @@ The state directory survives `down` (data is kept for the next `up`) and holds
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import socket
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -94,11 +96,7 @@ class SandboxLayout:
 
     @classmethod
     def fresh(cls, root: Path, brokers: int, secure: bool) -> SandboxLayout:
-        # A KRaft cluster id is 16 random bytes in URL-safe base64 without padding.
-        import base64
-        import uuid
-
-        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        cluster_id = new_cluster_id()
         ports = [
             BrokerPorts(
                 node_id=i + 1,
@@ -110,3 +108,13 @@ class SandboxLayout:
             for i in range(brokers)
         ]
         return cls(root, cluster_id, ports, free_port(), free_port(), secure, free_port())
+
+
+def new_cluster_id(random_bytes: Callable[[int], bytes] = os.urandom) -> str:
+    """A KRaft cluster id: 16 random bytes in URL-safe base64 without padding. One in 64
+    starts with "-", which kafka-storage's argument parser takes for an option (Kafka's
+    own generator skips those too), so draw again then."""
+    while True:
+        cluster_id = base64.urlsafe_b64encode(random_bytes(16)).decode().rstrip("=")
+        if not cluster_id.startswith("-"):
+            return cluster_id
