@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import gc
-import os
+import json
+import subprocess
 import sys
 import time
 import weakref
@@ -16,7 +17,7 @@ from confluent_kafka import TopicPartition as KafkaTopicPartition
 from confluent_kafka.admin import AdminClient, NewPartitions
 
 from kafkatui.cluster.api import TailStart
-from kafkatui.cluster.background import NICENESS, librdkafka_threads
+from kafkatui.cluster.background import NICENESS
 from kafkatui.cluster.client import ClusterClient
 from kafkatui.cluster.errors import NotFound
 from kafkatui.cluster.guard import Guard
@@ -210,23 +211,49 @@ def test_session_seek_clears_the_buffer_and_restarts(
         tail.stop()
 
 
+# Run in a fresh process: in the test process, clients left by other tests can start
+# librdkafka threads at any moment, and they would be taken for the tail's own.
+_NICENESS_PROBE = """
+import json, os, sys, time
+from confluent_kafka.admin import AdminClient
+from kafkatui.cluster.api import TailStart
+from kafkatui.cluster.background import librdkafka_threads
+from kafkatui.cluster.settings import ConnectionSettings
+from kafkatui.cluster.tail import KafkaTail
+
+bootstrap, topic = sys.argv[1:3]
+admin = AdminClient({"bootstrap.servers": bootstrap})
+admin.list_topics(timeout=10)
+others = librdkafka_threads()
+tail = KafkaTail(ConnectionSettings(bootstrap_servers=bootstrap), topic, TailStart("earliest"))
+tail.start()
+deadline = time.monotonic() + 30
+while tail.stats().received < 30 and time.monotonic() < deadline:
+    time.sleep(0.05)
+nice = lambda tid: os.getpriority(os.PRIO_PROCESS, tid)
+print(json.dumps({
+    "received": tail.stats().received,
+    "own": sorted(nice(t) for t in librdkafka_threads() - others),
+    "others": sorted(nice(t) for t in others),
+    "main": nice(0),
+}))
+tail.stop()
+"""
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="threads are read from /proc")
 def test_session_fetch_threads_yield_the_cpu_to_the_ui(
     sandbox_settings: ConnectionSettings, topic: str
 ) -> None:
-    """The tail's librdkafka threads run at a lower priority; the others are untouched."""
-    others = librdkafka_threads()
-    tail = KafkaTail(sandbox_settings, topic, TailStart("earliest"))
-    tail.start()
-    try:
-        wait_until(lambda: tail.stats().received == 30, "30 records")
-        own = librdkafka_threads() - others
-        assert own  # librdkafka's main thread and one per broker, at least
-        base = os.getpriority(os.PRIO_PROCESS, 0)
-        assert {os.getpriority(os.PRIO_PROCESS, tid) for tid in own} == {min(19, base + NICENESS)}
-        assert all(os.getpriority(os.PRIO_PROCESS, tid) == base for tid in others)
-    finally:
-        tail.stop()
+    """The tail's librdkafka threads run at a lower priority; the calling thread and
+    another client's threads keep theirs."""
+    probe = [sys.executable, "-c", _NICENESS_PROBE, sandbox_settings.bootstrap_servers, topic]
+    done = subprocess.run(probe, capture_output=True, text=True, timeout=120, check=True)
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found["received"] == 30
+    assert found["own"] and found["others"]  # librdkafka's main thread and broker threads
+    assert set(found["own"]) == {min(19, found["main"] + NICENESS)}
+    assert set(found["others"]) == {found["main"]}
 
 
 def test_session_ring_keeps_the_newest_and_counts_the_dropped(
