@@ -162,7 +162,7 @@ class RecordFormatter:
         self._key_cache: dict[bytes | None, _Fields] = {}
         # wire header -> (one-pass Avro-to-JSON reader, the line's value_format and schema_id
         # members); see decode.avro_json
-        self._transcoders: dict[bytes, tuple[Callable[[bytes, int], str] | None, str]] = {}
+        self._transcoders: dict[bytes, tuple[Callable[[bytes, int], str], str]] = {}
         self._find_transcoder = (
             getattr(decoder, "json_transcoder", None) if value_format in ("auto", "avro") else None
         )

@@ -27,14 +27,11 @@ def librdkafka_threads() -> set[int]:
     return found
 
 
-def lower_priority(thread_ids: set[int]) -> int:
-    """Raise the niceness of these threads by NICENESS; returns how many were changed."""
+def lower_priority(thread_ids: set[int]) -> None:
+    """Raise the niceness of these threads by NICENESS."""
     if not hasattr(os, "setpriority"):
-        return 0
-    changed = 0
-    base = os.getpriority(os.PRIO_PROCESS, 0)
+        return
+    level = min(19, os.getpriority(os.PRIO_PROCESS, 0) + NICENESS)
     for tid in thread_ids:
         with contextlib.suppress(OSError):  # a thread that ended meanwhile
-            os.setpriority(os.PRIO_PROCESS, tid, min(19, base + NICENESS))
-            changed += 1
-    return changed
+            os.setpriority(os.PRIO_PROCESS, tid, level)

@@ -27,9 +27,6 @@ class SeqRows:
     def __len__(self) -> int:
         return len(self._run) if self._array is None else len(self._array)
 
-    def __bool__(self) -> bool:
-        return len(self) > 0
-
     def __iter__(self) -> Iterator[int]:
         return iter(self._run if self._array is None else self._array)
 
