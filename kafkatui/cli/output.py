@@ -36,6 +36,18 @@ _FORMAT_JSON = {
 }
 
 
+#: (wire header, its one-pass Avro-to-JSON reader, the line's value_format and schema_id
+#: members); see decode.avro_json
+_Transcoding = tuple[bytes, Callable[[bytes, int], str], str]
+
+
+def _no_transcoder(data: bytes, start: int) -> str:
+    return ""  # the value takes the reference path
+
+
+_NO_TRANSCODING: _Transcoding = (b"-", _no_transcoder, "")
+
+
 class MessageLike(Protocol):
     """What a formatter reads from a record: confluent_kafka.Message has exactly this."""
 
@@ -162,7 +174,7 @@ class RecordFormatter:
         self._key_cache: dict[bytes | None, _Fields] = {}
         # wire header -> (one-pass Avro-to-JSON reader, the line's value_format and schema_id
         # members); see decode.avro_json
-        self._transcoders: dict[bytes, tuple[Callable[[bytes, int], str], str]] = {}
+        self._transcoders: dict[bytes, _Transcoding] = {}
         self._find_transcoder = (
             getattr(decoder, "json_transcoder", None) if value_format in ("auto", "avro") else None
         )
@@ -195,7 +207,8 @@ class RecordFormatter:
         """`--value-format hex`, the raw tail: no decoder for values, one f-string a line."""
         prefix = f'{{"topic":{dumps(messages[0].topic())},"partition":'
         key_cache, key_of, stamp = self._key_cache, self._key, self._stamp
-        second, second_text = -1, ""
+        # the current second [second_start, second_end) in ms, and its text up to the dot
+        second_start, second_end, second_text = 0, 0, ""
         lines: list[str] = []
         append = lines.append
         for msg in messages:
@@ -203,19 +216,21 @@ class RecordFormatter:
             key = key_cache.get(raw_key) or key_of(raw_key)
             raw_value = msg.value()
             timestamp = msg.timestamp()[1]
-            if timestamp // 1000 != second or timestamp < 0:
-                text = stamp(timestamp)
+            if not second_start <= timestamp < second_end:
                 if timestamp < 0:  # no timestamp: the one line takes the generic path
                     append(self._jsonl_line(msg, key, self._value(raw_value)))
                     continue
-                second, second_text = timestamp // 1000, text[:-5]
+                second_text = stamp(timestamp)[:-5]
+                second_start = timestamp - timestamp % 1000
+                second_end = second_start + 1000
             if raw_value is None:
                 append(self._jsonl_line(msg, key, self._value(raw_value)))
                 continue
             headers = msg.headers()
             append(
                 f'{prefix}{msg.partition()},"offset":{msg.offset()},"timestamp":{second_text}'
-                f'{_MILLIS[timestamp % 1000]}Z","key":{key.value_json},"value":"{raw_value.hex()}",'
+                f'{_MILLIS[timestamp - second_start]}Z","key":{key.value_json},'
+                f'"value":"{raw_value.hex()}",'
                 f'"headers":{dumps(header_map(headers)) if headers else "{}"},'
                 f'"key_format":{key.format_json},"value_format":"hex",'
                 f'"schema_id":null{key.error_json}}}\n'
@@ -229,9 +244,12 @@ class RecordFormatter:
         prefix = f'{{"topic":{dumps(messages[0].topic())},"partition":'
         key_cache, key_of, value_of, stamp = self._key_cache, self._key, self._value, self._stamp
         transcoders, find_transcoder = self._transcoders, self._transcoder
-        second, second_text = -1, ""
-        # the last wire header (magic byte, schema id) seen, its reader and line members
-        header, transcode, avro_tail = b"-", None, ""
+        look_for_avro = self._find_transcoder is not None
+        # the current second [second_start, second_end) in ms, and its text up to the dot
+        second_start, second_end, second_text = 0, 0, ""
+        # the last wire header (magic byte, schema id) whose reader was found, the reader
+        # and its line members; b"-" matches no value, since a header starts with 0
+        header, transcode, avro_tail = _NO_TRANSCODING
         lines: list[str] = []
         append = lines.append
         for msg in messages:
@@ -239,17 +257,20 @@ class RecordFormatter:
             key = key_cache.get(raw_key) or key_of(raw_key)
             raw_value = msg.value()
             timestamp = msg.timestamp()[1]
-            if timestamp // 1000 != second or timestamp < 0:
+            if not second_start <= timestamp < second_end:
                 if timestamp < 0:  # no timestamp: the one line takes the generic path
                     append(self._jsonl_line(msg, key, value_of(raw_value)))
                     continue
-                second, second_text = timestamp // 1000, stamp(timestamp)[:-5]
+                second_text = stamp(timestamp)[:-5]
+                second_start = timestamp - timestamp % 1000
+                second_end = second_start + 1000
             value_json = ""
-            if find_transcoder is not None and raw_value and raw_value[0] == 0:
-                if not raw_value.startswith(header) and len(raw_value) >= 5:
-                    header = raw_value[:5]
-                    transcode, avro_tail = transcoders.get(header) or find_transcoder(header)
-                if transcode is not None and raw_value.startswith(header):
+            if raw_value is not None:
+                if not raw_value.startswith(header) and look_for_avro and raw_value[:1] == b"\0":
+                    header, transcode, avro_tail = transcoders.get(
+                        raw_value[:5]
+                    ) or find_transcoder(raw_value[:5])
+                if raw_value.startswith(header):
                     try:
                         value_json = transcode(raw_value, 5)
                         value_tail, value_error = avro_tail, ""
@@ -266,23 +287,25 @@ class RecordFormatter:
             headers = msg.headers()
             append(
                 f'{prefix}{msg.partition()},"offset":{msg.offset()},"timestamp":{second_text}'
-                f'{_MILLIS[timestamp % 1000]}Z","key":{key.value_json},"value":{value_json},'
+                f'{_MILLIS[timestamp - second_start]}Z","key":{key.value_json},'
+                f'"value":{value_json},'
                 f'"headers":{dumps(header_map(headers)) if headers else "{}"},'
                 f'"key_format":{key.format_json},{value_tail}{key.error_json}{value_error}}}\n'
             )
         return lines
 
-    def _transcoder(self, header: bytes) -> tuple[Callable[[bytes, int], str] | None, str]:
-        """The one-pass Avro reader for a wire header, remembered once found; (None, "")
-        while there is none."""
+    def _transcoder(self, header: bytes) -> _Transcoding:
+        """(header, reader, line members) for a value's first five bytes, remembered once
+        found. Without a reader (yet: the registry may answer later), the values with this
+        header take the reference path until another header comes."""
         if self._find_transcoder is None or len(header) < 5:
-            return None, ""
+            return _NO_TRANSCODING
         schema_id = int.from_bytes(header[1:5], "big")
         transcode = self._find_transcoder(schema_id)
         if transcode is None:
-            return None, ""
+            return header, _no_transcoder, ""
         members = f'"value_format":"avro","schema_id":{schema_id}'
-        found = self._transcoders[header] = (transcode, members)
+        found = self._transcoders[header] = (header, transcode, members)
         return found
 
     # ---- one record ------------------------------------------------------------------

@@ -123,8 +123,6 @@ def parse_time_ms(text: str) -> int:
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
-    from kafkatui.cli.output import RecordFormatter
-
     if args.follow and (args.until_end or args.max is not None):
         raise InvalidInput("--follow cannot be combined with --until-end or --max")
     if (args.workers or 1) > 1 and (args.max is not None or not args.until_end):
@@ -135,13 +133,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     start = parse_from(args.start, args.partition, follow=follow)
     if args.max == 0:
         return 0
-    formatter = RecordFormatter(
-        ctx.decoder(),
-        output=args.format,
-        key_format=args.key_format,
-        value_format=args.value_format,
-        filter_text=args.filter,
-    )
+    ctx.settings  # noqa: B018 - a bad configuration is reported once, before any fork
     # Every batch makes thousands of Message objects that the cyclic collector tracks and
     # refcounting frees with the batch: young-generation passes over them took ~10% of a
     # raw tail's time. Nothing in this loop makes cycles, so collect rarely.
@@ -150,8 +142,10 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     workers = args.workers or (_default_workers() if bounded_range else 1)
 
     def read_share(index: int, write: Callable[[bytes], None]) -> None:
+        # Each process imports the Kafka and HTTP clients itself: after a fork they load
+        # on both cores at once instead of one after the other before it.
         shard = (index, workers) if workers > 1 else None
-        _stream(ctx, args, start, formatter, shard, write)
+        _stream(ctx, args, start, _formatter(ctx, args), shard, write)
 
     if workers == 1:
         read_share(0, _write_stdout)
@@ -202,6 +196,18 @@ def _stream(
     if reader.error and not args.until_end and args.max is None:
         # interrupted while the cluster was misbehaving
         print(f"warning: {ctx.scrub(reader.error)}", file=sys.stderr)
+
+
+def _formatter(ctx: CliContext, args: argparse.Namespace) -> RecordFormatter:
+    from kafkatui.cli.output import RecordFormatter
+
+    return RecordFormatter(
+        ctx.decoder(),
+        output=args.format,
+        key_format=args.key_format,
+        value_format=args.value_format,
+        filter_text=args.filter,
+    )
 
 
 def _write_stdout(data: bytes) -> None:

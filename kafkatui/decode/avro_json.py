@@ -49,6 +49,8 @@ class Malformed(ValueError):
 # and small numbers take one byte, and a lookup is cheaper than the zigzag arithmetic.
 _ONE_BYTE = tuple((i >> 1) ^ -(i & 1) if i < 0x80 else None for i in range(256))
 _ONE_BYTE_LENGTH = tuple(i >> 1 if i < 0x80 and not i & 1 else None for i in range(256))
+# indexes (unions, enums) below this are one byte: twice the index, by zigzag
+_ONE_BYTE_INDEXES = 64
 # how a timestamp's text ends after its whole seconds, by milliseconds (none: no fraction)
 _MILLIS_END = ('Z"', *(f'.{n:03d}Z"' for n in range(1, 1000)))
 
@@ -86,21 +88,22 @@ def _json_of(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-class _Seconds:
+class _Seconds(dict[int, str]):
     """The text of whole seconds of a millisecond timestamp, as the reference prints it
-    but without the closing `Z"`; the generated code appends the fraction."""
+    but without the closing `Z"`; the generated code appends the fraction. Indexed, not
+    asked with `.get`: a subscript costs less than a method call."""
 
     def __init__(self, reader: Callable[..., Any], schema: Any) -> None:
+        super().__init__()
         self._reader, self._schema = reader, schema
-        self.cache: dict[int, str] = {}
 
-    def miss(self, second: int) -> str:
-        if len(self.cache) > 4096:
-            self.cache.clear()
+    def __missing__(self, second: int) -> str:
+        if len(self) > 4096:
+            self.clear()
         whole = _json_of(to_json(self._reader(second * 1000, self._schema, None)))
         if not whole.endswith('Z"') or "." in whole:
             raise Malformed("unexpected timestamp text")  # the reference path decides
-        text = self.cache[second] = whole[:-2]
+        text = self[second] = whole[:-2]
         return text
 
 
@@ -147,9 +150,9 @@ class _Generator:
         `length` is never negative."""
         var, more = self.fresh("n"), self.fresh("x")
         table = "_one_byte_length" if length else "_one_byte"
-        self.emit(indent, f"{var} = {table}[d[p]]; p += 1")
+        self.emit(indent, f"{more} = d[p]; p += 1; {var} = {table}[{more}]")
         self.emit(indent, f"if {var} is None:")
-        self.emit(indent + 1, f"{var} = d[p - 1] & 127")
+        self.emit(indent + 1, f"{var} = {more} & 127")
         self.emit(indent + 1, "while True:  # once: `break` when the last byte is read")
         for shift in range(7, 7 * _MAX_VARINT_BYTES, 7):
             self.emit(indent + 2, f"{more} = d[p]; p += 1; {var} |= ({more} & 127) << {shift}")
@@ -269,10 +272,9 @@ class _Generator:
     def timestamp(self, millis: str, var: str, seconds: _Seconds, indent: int) -> None:
         """Inline: the cached text of the second, then the milliseconds' ending."""
         second = self.fresh("q")
-        cache, miss = self.constant(seconds.cache), self.constant(seconds.miss)
+        cache = self.constant(seconds)
         self.emit(indent, f"{second} = {millis} // 1000")
-        ending = f"_millis_end[{millis} - {second} * 1000]"
-        self.emit(indent, f"{var} = ({cache}.get({second}) or {miss}({second})) + {ending}")
+        self.emit(indent, f"{var} = {cache}[{second}] + _millis_end[{millis} - {second} * 1000]")
 
     def record(self, schema: dict[str, Any], indent: int, open_names: frozenset[str]) -> str:
         parts: list[str] = []
@@ -290,15 +292,29 @@ class _Generator:
 
     def enum(self, schema: dict[str, Any], indent: int) -> str:
         symbols = tuple(_escape(str(s)) for s in schema.get("symbols", []))
-        index, var = self.read_long(indent), self.fresh("t")
+        var = self.fresh("t")
+        if len(symbols) <= _ONE_BYTE_INDEXES:  # one table lookup by the index's byte
+            by_byte: list[str | None] = [None] * 256
+            by_byte[0 : 2 * len(symbols) : 2] = symbols
+            self.emit(indent, f"{var} = {self.constant(tuple(by_byte))}[d[p]]; p += 1")
+            self.emit(indent, f"if {var} is None: raise Malformed('enum index')")
+            return var
+        index = self.read_long(indent)
         self.emit(indent, f"if {index} < 0: raise Malformed('enum index')")
         self.emit(indent, f"{var} = {self.constant(symbols)}[{index}]")
         return var
 
     def union(self, branches: list[Any], indent: int, open_names: frozenset[str]) -> str:
-        index, var = self.read_long(indent), self.fresh("t")
+        """A branch index below 64 is one byte, twice the index (zigzag): compared as is.
+        A longer encoding of a small index raises, and the reference path reads it."""
+        var = self.fresh("t")
+        if len(branches) <= _ONE_BYTE_INDEXES:
+            index, step = self.fresh("x"), 2
+            self.emit(indent, f"{index} = d[p]; p += 1")
+        else:
+            index, step = self.read_long(indent), 1
         for number, branch in enumerate(branches):
-            self.emit(indent, f"{'if' if number == 0 else 'elif'} {index} == {number}:")
+            self.emit(indent, f"{'if' if number == 0 else 'elif'} {index} == {number * step}:")
             self.emit(indent + 1, f"{var} = {self.value(branch, indent + 1, open_names)}")
         self.emit(indent, "else: raise Malformed('union index')")
         return var

@@ -157,16 +157,22 @@ def test_headers_are_text_or_base64() -> None:
     assert header_map(None) == {}
 
 
-def test_timestamps_keep_millis_across_seconds_in_one_batch() -> None:
-    msgs = [Msg(b"v", _timestamp=t) for t in (TS, TS + 1, TS + 877, TS + 878, TS - 124, 0)]
-    stamps = [d["timestamp"] for d in _lines(msgs, value_format="hex")]
+@pytest.mark.parametrize("value_format", ["hex", "auto"])  # each has a line loop of its own
+def test_timestamps_keep_millis_across_seconds_in_one_batch(value_format: str) -> None:
+    times = (TS, TS + 1, TS + 877, TS + 878, TS - 124, -1, TS - 123, 0, 999, 1000)
+    msgs = [Msg(b"v", _timestamp=t) for t in times]
+    stamps = [d["timestamp"] for d in _lines(msgs, value_format=value_format)]
     assert stamps == [
         "2026-11-28T07:05:35.123Z",
         "2026-11-28T07:05:35.124Z",
         "2026-11-28T07:05:36.000Z",
         "2026-11-28T07:05:36.001Z",
         "2026-11-28T07:05:34.999Z",
+        None,
+        "2026-11-28T07:05:35.000Z",
         "1970-01-01T00:00:00.000Z",
+        "1970-01-01T00:00:00.999Z",
+        "1970-01-01T00:00:01.000Z",
     ]
     assert rfc3339_ms(TS) == "2026-11-28T07:05:35.123Z"
 
