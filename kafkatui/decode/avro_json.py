@@ -49,6 +49,12 @@ class Malformed(ValueError):
 # and small numbers take one byte, and a lookup is cheaper than the zigzag arithmetic.
 _ONE_BYTE = tuple((i >> 1) ^ -(i & 1) if i < 0x80 else None for i in range(256))
 _ONE_BYTE_LENGTH = tuple(i >> 1 if i < 0x80 and not i & 1 else None for i in range(256))
+# A later byte of a varint by its shift: its low 7 bits, shifted. A lookup is cheaper
+# than masking and shifting, which build a new int each for the larger values.
+_CONTINUED = {
+    shift: tuple((i & 0x7F) << shift for i in range(256))
+    for shift in range(7, 7 * _MAX_VARINT_BYTES, 7)
+}
 # indexes (unions, enums) below this are one byte: twice the index, by zigzag
 _ONE_BYTE_INDEXES = 64
 # how a timestamp's text ends after its whole seconds, by milliseconds (none: no fraction)
@@ -127,6 +133,7 @@ class _Generator:
             "_f64": struct.Struct("<d").unpack_from,
             "Malformed": Malformed,
             "_null": "null",
+            **{f"_bits_at_{shift}": table for shift, table in _CONTINUED.items()},
         }
         self._count = 0
         self.records: set[str] = set()  # variables holding a record's text (a str)
@@ -155,7 +162,7 @@ class _Generator:
         self.emit(indent + 1, f"{var} = {more} & 127")
         self.emit(indent + 1, "while True:  # once: `break` when the last byte is read")
         for shift in range(7, 7 * _MAX_VARINT_BYTES, 7):
-            self.emit(indent + 2, f"{more} = d[p]; p += 1; {var} |= ({more} & 127) << {shift}")
+            self.emit(indent + 2, f"{more} = d[p]; p += 1; {var} |= _bits_at_{shift}[{more}]")
             self.emit(indent + 2, f"if {more} < 128: break")
         self.emit(indent + 2, "raise Malformed('varint too long')")
         self.emit(indent + 1, f"{var} = ({var} >> 1) ^ -({var} & 1)")
