@@ -36,7 +36,6 @@ if TYPE_CHECKING:
 _EARLIEST = ("earliest", "beginning")
 _LATEST = ("latest", "end")
 _YOUNG_GC_THRESHOLD = 200_000  # allocations between young collections (Python's: 700)
-_PREFETCH_KBYTES = 65_536  # librdkafka's read-ahead for the whole tail, split among workers
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -166,7 +165,7 @@ def _stream(
 ) -> None:
     """Read (a share of) the topic and write its lines, batch by batch."""
     from kafkatui.cli.main import silence_stdout
-    from kafkatui.cluster.tail import TailReader
+    from kafkatui.cluster.tail import PREFETCH_KBYTES, TailReader
 
     reader = TailReader(
         ctx.settings,
@@ -174,7 +173,8 @@ def _stream(
         start,
         until_end=args.until_end,
         shard=shard,
-        prefetch_kbytes=_PREFETCH_KBYTES // (shard[1] if shard else 1),
+        # the read-ahead of one reader, split among the processes of a shared tail
+        prefetch_kbytes=PREFETCH_KBYTES // (shard[1] if shard else 1),
     )
     reader.open()
     remaining = args.max

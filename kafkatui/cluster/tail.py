@@ -59,6 +59,9 @@ _TAIL_FIXED: dict[str, object] = {
 }
 
 
+PREFETCH_KBYTES = 65_536  # librdkafka's read-ahead for one reader, the memory it may take
+
+
 class TailReader:
     """One consumer reading `topic` from `start`. Use from a single thread.
 
@@ -77,7 +80,7 @@ class TailReader:
         until_end: bool = False,
         batch_size: int = 5000,
         metadata_recheck_s: float = 15.0,
-        prefetch_kbytes: int = 65_536,
+        prefetch_kbytes: int = PREFETCH_KBYTES,
         shard: tuple[int, int] | None = None,
     ) -> None:
         self.settings = settings
