@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from kafkatui.cluster.guard import is_secret_name
 from kafkatui.cluster.settings import ConnectionSettings
 from kafkatui.config.errors import ConfigError
-from kafkatui.config.profiles import Place, connect_endpoints, parse_endpoint
+from kafkatui.config.profiles import FLAGS, Place, connect_endpoints, parse_endpoint
 from kafkatui.config.refs import SourceText
 
 
@@ -55,7 +55,7 @@ def parse_connect_flag(text: str) -> str | dict[str, str]:
 
 
 def apply_overrides(settings: ConnectionSettings, overrides: Overrides) -> ConnectionSettings:
-    flags = Place(SourceText(None), "--")
+    flags = Place(SourceText(None), FLAGS)
     changes: dict[str, object] = {}
     if overrides.bootstrap_servers:
         changes["bootstrap_servers"] = overrides.bootstrap_servers

@@ -26,6 +26,9 @@ ENDPOINT_KEYS = (
 DEFAULT_TIMEOUT_S = 10.0
 
 
+FLAGS = "--"  # the Place key of the command line's flags
+
+
 @dataclass(frozen=True)
 class Place:
     """Where a value came from, for error messages: dotted key and the file."""
@@ -35,6 +38,10 @@ class Place:
     anchor: str | None = None
 
     def child(self, key: str) -> Place:
+        if self.key == FLAGS:  # a command-line flag: --schema-registry, not --.schema-registry
+            return Place(self.source, f"{FLAGS}{key}", self.anchor)
+        if self.key.startswith(FLAGS) and key.isdigit():  # the Nth use of a repeated flag
+            return Place(self.source, f"{self.key} #{int(key) + 1}", self.anchor)
         return Place(self.source, f"{self.key}.{key}", self.anchor)
 
     def error(self, problem: str, needle: str | None = None) -> ConfigError:
@@ -106,9 +113,11 @@ def parse_endpoint(value: Any, place: Place, default_name: str, timeout: float) 
     _reject_unknown(table, ENDPOINT_KEYS, place)
     if "url" not in table:
         raise place.error("needs a url")
-    url, user, password = split_userinfo(_text(table["url"], place.child("url")))
+    # a bare URL is the value itself: its errors name the setting, not a "url" key
+    url_place = place if isinstance(value, str) else place.child("url")
+    url, user, password = split_userinfo(_text(table["url"], url_place))
     if not url.lower().startswith(("http://", "https://")):
-        raise place.child("url").error("must start with http:// or https://")
+        raise url_place.error("must start with http:// or https://")
     username = _optional(table, "username", place) or user
     token = _optional(table, "bearer_token", place) or _optional(table, "token", place)
     if username and token:

@@ -192,6 +192,22 @@ def test_malformed_property_flag(tmp_path: Path) -> None:
         load(None, env={"XDG_CONFIG_HOME": str(tmp_path)}, properties=("=value",))
 
 
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        ({"schema_registry": "ftp://sr"}, "command line: --schema-registry must start with http"),
+        ({"connect": ("http://a", "ftp://b")}, "command line: --connect #2 must start with http"),
+        ({"connect": ("x=http://a", "x=http://b")}, "command line: --connect has duplicate"),
+    ],
+)
+def test_bad_endpoint_flags_are_named_as_typed(
+    tmp_path: Path, flags: dict[str, object], message: str
+) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load(None, env={"XDG_CONFIG_HOME": str(tmp_path)}, **flags)
+    assert str(raised.value).startswith(message)
+
+
 def test_single_unnamed_connect_flag_is_default(tmp_path: Path) -> None:
     loaded = load(None, env={"XDG_CONFIG_HOME": str(tmp_path)}, connect=("http://c:8083",))
     assert [c.name for c in loaded.settings.connect] == ["default"]

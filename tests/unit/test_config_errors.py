@@ -132,7 +132,8 @@ def test_unknown_top_level_key(tmp_path: Path) -> None:
         ('read_only = "yes"', "read_only must be true or false"),
         ("timeout = 0", "timeout must be a number of seconds above 0"),
         ('schema_registry = { username = "u" }', "schema_registry needs a url"),
-        ('schema_registry = "ftp://sr"', "schema_registry.url must start with http"),
+        ('schema_registry = "ftp://sr"', "profiles.default.schema_registry must start with http"),
+        ('schema_registry = { url = "ftp://sr" }', "schema_registry.url must start with http"),
         (
             'connect = [ { url = "http://a", name = "x" }, { url = "http://b", name = "x" } ]',
             "duplicate Connect cluster names: x",
