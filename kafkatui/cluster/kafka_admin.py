@@ -107,11 +107,17 @@ _WATERMARK_SPECS = (type(OffsetSpec.earliest()), type(OffsetSpec.latest()))
 _STALE_LEADER_CODES = _TIMEOUT_CODES | _UNREACHABLE_CODES | _LEADER_MOVING_CODES
 
 
-def _code_of(exc: BaseException) -> int | None:
-    """The KafkaError code of a failed future; a wait that ran out counts as a timeout."""
-    if isinstance(exc, concurrent.futures.TimeoutError | TimeoutError):
-        return int(KafkaError._TIMED_OUT)
+def _kafka_error(exc: BaseException | KafkaError) -> KafkaError | None:
+    """The KafkaError behind a failure; a wait that ran out counts as a timeout."""
     err = kafka_error_of(exc)
+    if err is None and isinstance(exc, concurrent.futures.TimeoutError | TimeoutError):
+        return KafkaError(KafkaError._TIMED_OUT, "no answer")
+    return err
+
+
+def _code_of(exc: BaseException) -> int | None:
+    """The KafkaError code of a failed future."""
+    err = _kafka_error(exc)
     return None if err is None else int(err.code())
 
 
@@ -285,14 +291,11 @@ class KafkaAdmin:
         if isinstance(exc, KafkaTuiError):
             return exc
         self._admin.poll(0)  # serve error_cb so the real reason is known
-        err = kafka_error_of(exc)
+        err = _kafka_error(exc)
         if err is None:
-            if isinstance(exc, concurrent.futures.TimeoutError | TimeoutError):
-                err = KafkaError(KafkaError._TIMED_OUT, "no answer")
-            elif isinstance(exc, ValueError | TypeError):
+            if isinstance(exc, ValueError | TypeError):
                 return InvalidInput(f"{what}: {self._scrub(str(exc))}")
-            else:
-                return RemoteError(f"{what}: {self._scrub(str(exc))}")
+            return RemoteError(f"{what}: {self._scrub(str(exc))}")
         translated = translate(
             err, what, self.settings.bootstrap_servers, self._connection_error, self._scrub
         )
