@@ -247,8 +247,9 @@ class RecordFormatter:
         look_for_avro = self._find_transcoder is not None
         # the current second [second_start, second_end) in ms, and its text up to the dot
         second_start, second_end, second_text = 0, 0, ""
-        # the last wire header (magic byte, schema id) whose reader was found, the reader
-        # and its line members; b"-" matches no value, since a header starts with 0
+        # the last wire header seen (magic byte, schema id), its reader (one that returns
+        # "" while there is none: the reference path) and its line members; b"-" is no
+        # wire header, which starts with 0
         header, transcode, avro_tail = _NO_TRANSCODING
         lines: list[str] = []
         append = lines.append
