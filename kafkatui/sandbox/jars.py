@@ -1,12 +1,19 @@
 """Fetch the sandbox's jars from Maven Central with the project's own pom.xml.
 
 Maven's local repository caches downloads, and a `.complete` marker in the lib dir
-makes later starts skip Maven entirely.
+makes later starts skip Maven entirely. The marker holds a hash of the pom, so a pom
+that lists other jars assembles the lib dir again.
+
+Maven runs on a copy of the pom inside the lib dir, so its build outputs (unpack
+markers among them) land in the user's cache, never in the installed package, which
+may be read-only.
 """
 
 from __future__ import annotations
 
+import hashlib
 import shutil
+import sys
 import subprocess
 from pathlib import Path
 
@@ -23,15 +30,23 @@ def ensure_jars(log: Path | None = None) -> Path:
     """Return the lib dir holding `kafka/*.jar` and `apicurio/quarkus-run.jar`."""
     lib = lib_dir()
     marker = lib / ".complete"
-    if marker.exists():
+    pom_hash = hashlib.sha256(POM.read_bytes()).hexdigest()[:16]
+    if marker.exists() and marker.read_text().strip() == pom_hash:
         return lib
     mvn = shutil.which("mvn")
     if mvn is None:
         raise SandboxError("Maven (mvn) is not installed: the sandbox needs Java 17+ and Maven")
     if shutil.which("java") is None:
         raise SandboxError("Java is not installed: the sandbox needs Java 17+ and Maven")
-    lib.mkdir(parents=True, exist_ok=True)
-    cmd = [mvn, "-B", "-q", "-f", str(POM), f"-Dsandbox.lib={lib}", "process-resources"]
+    build = lib / ".maven-build"
+    shutil.rmtree(build, ignore_errors=True)  # stale markers would skip the unpack
+    build.mkdir(parents=True)
+    shutil.copyfile(POM, build / "pom.xml")
+    print(f"kafkatui sandbox: assembling the sandbox jars with Maven into {lib}", file=sys.stderr)
+    cmd = [
+        mvn, "-B", "-q", "-f", str(build / "pom.xml"),
+        f"-Dsandbox.lib={lib}", f"-Dsandbox.build={build / 'target'}", "process-resources",
+    ]
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
     if log is not None:
         log.parent.mkdir(parents=True, exist_ok=True)
@@ -43,5 +58,5 @@ def ensure_jars(log: Path | None = None) -> Path:
         (lib / "kafka").glob("*.jar")
     ):
         raise SandboxError(f"Maven finished but the jars are missing under {lib}")
-    marker.write_text("ok\n")
+    marker.write_text(pom_hash + "\n")
     return lib
