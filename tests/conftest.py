@@ -29,6 +29,7 @@ from kafkatui.cluster.settings import ConnectionSettings, HttpEndpoint
 @pytest.fixture(scope="session")
 def sandbox() -> Iterator[dict]:
     """The running sandbox's `status --json` document."""
+    from kafkatui.sandbox import ownership
     from kafkatui.sandbox.runtime import Sandbox
 
     reuse = os.environ.get("KAFKATUI_TEST_SANDBOX") == "reuse"
@@ -41,6 +42,7 @@ def sandbox() -> Iterator[dict]:
     if status is None or not status.running:
         if reuse:
             pytest.fail("KAFKATUI_TEST_SANDBOX=reuse but no sandbox runs: `kafkatui sandbox up`")
+        ownership.claim(box.root)  # its JVMs die with this test process, even on SIGKILL
         status = box.up()
         started = True
     yield status.to_json()

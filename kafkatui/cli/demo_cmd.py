@@ -41,3 +41,4 @@ def run(args: argparse.Namespace, open_tui: Callable[[str], int]) -> int:
     finally:
         if started_traffic:
             stop_traffic()
+        say("the sandbox keeps running for the next demo; stop it with `kafkatui sandbox down`")

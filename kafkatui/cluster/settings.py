@@ -76,3 +76,38 @@ def display_url(url: str) -> str:
         port = None
     netloc = f"{host}:{port}" if port else host
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def kafka_property_problem(properties: dict[str, str]) -> str | None:
+    """What librdkafka says is wrong with these properties (unknown name, bad value, a
+    file it cannot read), or None. Asked once when settings are loaded, so a typo is a
+    usage error naming the property instead of a failure deep inside the first client.
+    Values of secret properties are masked in the answer."""
+    if not properties:
+        return None
+    from confluent_kafka import KafkaException, Producer
+
+    conf: dict[str, object] = {k: v for k, v in properties.items() if k != "bootstrap.servers"}
+    conf["logger"] = _SILENT
+    try:
+        Producer(conf)  # builds the config and connects to nothing: no brokers are given
+    except KafkaException as exc:
+        text = str(exc.args[0].str() if exc.args else exc)
+    except (TypeError, ValueError) as exc:
+        text = str(exc)
+    else:
+        return None
+    for key, value in properties.items():
+        if is_secret_name(key) and value:
+            text = text.replace(value, "******")
+    return text
+
+
+class _SilentLogger:
+    """librdkafka logs through this instead of stderr while properties are checked."""
+
+    def log(self, *_args: object, **_kwargs: object) -> None:
+        return None
+
+
+_SILENT = _SilentLogger()

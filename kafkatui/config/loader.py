@@ -19,9 +19,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from kafkatui.cluster.guard import is_secret_name
-from kafkatui.cluster.settings import ConnectionSettings, display_url
+from kafkatui.cluster.settings import ConnectionSettings, display_url, kafka_property_problem
 from kafkatui.config.errors import ConfigError
-from kafkatui.config.overrides import Overrides, apply_overrides
+from kafkatui.config.overrides import Overrides, apply_overrides, parse_property
 from kafkatui.config.paths import default_config_path, default_themes_dir
 from kafkatui.config.profiles import build_profile
 from kafkatui.config.refs import Resolver, SourceText, has_reference, is_only_references
@@ -77,6 +77,7 @@ def load_settings(
     keymap = _keymap(top.resolve_tree(doc.get("keymap", {})), source)
     themes_dir = _themes_dir(doc.get("themes_dir"), top, source, env)
     settings = apply_overrides(settings, overrides)
+    _check_kafka_properties(settings, overrides, source)
     return LoadedConfig(
         settings=settings,
         warnings=exposure_warnings(source, doc, resolver.secret_files) + _tls_warnings(settings),
@@ -85,6 +86,22 @@ def load_settings(
         source_path=source.path,
         profiles=tuple(sorted({*profiles, SANDBOX_PROFILE})),
     )
+
+
+def _check_kafka_properties(
+    settings: ConnectionSettings, overrides: Overrides, source: SourceText
+) -> None:
+    """librdkafka's verdict on the properties, as a usage error that says where they came
+    from (`-X` or the profile's kafka table)."""
+    problem = kafka_property_problem(settings.kafka)
+    if problem is None:
+        return
+    flagged = {parse_property(p)[0] for p in overrides.properties}
+    named = [k for k in settings.kafka if f'"{k}"' in problem or k in problem]
+    origin = "-X" if (named and named[0] in flagged) or (not named and flagged) else (
+        f"{source.where()}: {settings.profile}.kafka"
+    )
+    raise ConfigError(f"{origin}: librdkafka rejects a property: {problem}")
 
 
 def _read_file(config_path: str | None, env: Mapping[str, str]) -> tuple[SourceText, dict]:

@@ -118,6 +118,9 @@ def parse_endpoint(value: Any, place: Place, default_name: str, timeout: float) 
     url, user, password = split_userinfo(_text(table["url"], url_place))
     if not url.lower().startswith(("http://", "https://")):
         raise url_place.error("must start with http:// or https://")
+    problem = url_problem(url)
+    if problem:
+        raise url_place.error(problem)
     username = _optional(table, "username", place) or user
     token = _optional(table, "bearer_token", place) or _optional(table, "token", place)
     if username and token:
@@ -134,6 +137,22 @@ def parse_endpoint(value: Any, place: Place, default_name: str, timeout: float) 
         verify=_flag(table.get("verify", True), place.child("verify")),
         timeout_s=_timeout(table.get("timeout"), place.child("timeout"), timeout),
     )
+
+
+def url_problem(url: str) -> str | None:
+    """Why the HTTP client would refuse this URL (bad host or port), or None. Checked when
+    settings are loaded, so it is a usage error and not a failure at the first request."""
+    import httpx
+
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, ValueError) as exc:
+        return f"is not a valid URL ({exc})"
+    if not parsed.host:
+        return "has no host"
+    if parsed.port is not None and not 0 < parsed.port < 65536:
+        return f"has a port out of range ({parsed.port})"
+    return None
 
 
 def split_userinfo(url: str) -> tuple[str, str | None, str | None]:

@@ -13,6 +13,8 @@ import subprocess
 import time
 from pathlib import Path
 
+from kafkatui.sandbox import ownership
+
 
 def marker(root: Path, part: str) -> str:
     return f"-Dkafkatui.sandbox.part={root}:{part}"
@@ -78,6 +80,7 @@ def start(root: Path, part: str, cmd: list[str], env: dict[str, str] | None = No
             stdin=subprocess.DEVNULL,
             start_new_session=True,
             env={**os.environ, **(env or {})},
+            preexec_fn=ownership.child_setup(root),
         )
     pid_file(root, part).write_text(str(proc.pid))
     _children[proc.pid] = proc

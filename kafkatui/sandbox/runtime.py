@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kafkatui.sandbox import configs, processes
+from kafkatui.sandbox import configs, ownership, processes
 from kafkatui.sandbox.jars import SandboxError, ensure_jars
 from kafkatui.sandbox.java import find_java
 from kafkatui.sandbox.layout import SandboxLayout, state_dir
@@ -85,6 +85,7 @@ class Sandbox:
 
     # ---- up ------------------------------------------------------------------------
     def up(self, brokers: int = 1, secure: bool = False) -> SandboxStatus:
+        ownership.reap_orphans()  # a killed test run's JVMs must not outlive it
         layout = self._layout_for(brokers, secure)
         lib = ensure_jars(log=self.root / "logs" / "maven.log")
         started: list[str] = []

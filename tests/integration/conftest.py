@@ -24,6 +24,7 @@ from kafkatui.cluster.settings import ConnectionSettings
 @pytest.fixture(scope="session")
 def secure_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     """The secure sandbox's `status --json` document (with its "secure" object)."""
+    from kafkatui.sandbox import ownership
     from kafkatui.sandbox.runtime import Sandbox
 
     reuse = os.environ.get("KAFKATUI_TEST_SECURE_DIR")
@@ -34,6 +35,7 @@ def secure_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
         yield status.to_json()
         return
     box = Sandbox(root=tmp_path_factory.mktemp("secure-sandbox"))
+    ownership.claim(box.root)  # its JVMs die with this test process
     try:
         yield box.up(secure=True).to_json()
     finally:

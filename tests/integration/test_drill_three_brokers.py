@@ -27,6 +27,7 @@ from kafkatui.cluster.errors import ConnectionFailed
 from kafkatui.cluster.guard import Guard
 from kafkatui.cluster.models import Finding
 from kafkatui.cluster.settings import ConnectionSettings
+from kafkatui.sandbox import ownership
 from kafkatui.sandbox.processes import running_pid
 from kafkatui.sandbox.runtime import Sandbox
 from kafkatui.ui import make_app
@@ -42,6 +43,7 @@ DOWN_ID = 3
 @pytest.fixture(scope="module")
 def three_brokers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
     box = Sandbox(root=tmp_path_factory.mktemp("three-brokers"))
+    ownership.claim(box.root)  # its JVMs die with this test process
     try:
         box.up(brokers=3)
         yield box

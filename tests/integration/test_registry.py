@@ -280,8 +280,9 @@ def test_silent_registry_times_out(guard: Guard, silent_port: int) -> None:
     # The decoder's hot path remembers the failure instead of waiting again per record.
     with pytest.raises(TimedOut):
         registry.schema_by_id(1)
+    # Waiting again per record would take 20 timeouts (40 s); remembering takes none.
     started = time.monotonic()
     for _ in range(20):
         with pytest.raises(TimedOut):
             registry.schema_by_id(1)
-    assert time.monotonic() - started < 0.5
+    assert time.monotonic() - started < 2 * endpoint.timeout_s

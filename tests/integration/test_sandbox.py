@@ -43,12 +43,15 @@ def test_status_document_has_the_spec_keys(sandbox: dict) -> None:
 
 
 def test_up_on_a_running_sandbox_is_a_no_op(sandbox: dict) -> None:
+    from kafkatui.sandbox import processes
     from kafkatui.sandbox.runtime import Sandbox
 
-    began = time.monotonic()
-    status = Sandbox().up(brokers=sandbox["brokers"])
+    box = Sandbox()
+    before = {part: processes.running_pid(box.root, part) for part in sandbox["parts"]}
+    status = box.up(brokers=sandbox["brokers"])
     assert status.to_json()["bootstrap_servers"] == sandbox["bootstrap_servers"]
-    assert time.monotonic() - began < 10
+    after = {part: processes.running_pid(box.root, part) for part in sandbox["parts"]}
+    assert after == before, "up on a running sandbox must not restart any part"
 
 
 def test_produce_consume_round_trip(sandbox: dict, unique: str) -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -240,10 +240,10 @@ class TestTailFlows:
             assert not tail.log_view.follow
             flood = [RawRecord("orders", i % 12, i, 0, None, b"x" * 100) for i in range(150_000)]
             session.push(flood)
-            started = time.monotonic()
-            await pilot.press("k")
+            # How fast the key answers is measured by bench/p3_flood.py; here it must
+            # answer at all, within a bound that only a hang can exceed.
+            await asyncio.wait_for(pilot.press("k"), timeout=30)
             assert tail.log_view.cursor == 58
-            assert time.monotonic() - started < 1.0
             await wait_for(pilot, lambda: tail._last_seq == session.next_seq() - 1, 20)
             assert len(tail.log_view.rows) == 100_000  # the ring buffer's capacity
             assert session.stats().dropped == 50_060

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import _thread
 import gc
+import socket
 import subprocess
 import sys
 import textwrap
@@ -159,8 +160,16 @@ def test_close_destroys_the_clients_and_later_use_is_a_clear_error() -> None:
 
 def test_after_a_timeout_the_next_request_gets_a_fresh_client() -> None:
     # librdkafka can abort the process on a group request that follows one timed out
-    # waiting for a dead coordinator (issue #4605); a fresh client has no such state
-    admin = KafkaAdmin(UNREACHABLE)
+    # waiting for a dead coordinator (issue #4605); a fresh client has no such state.
+    # The broker is a socket that accepts and never answers: a refused connection, seen
+    # first on a busy machine, would rightly turn the timeout into "cannot connect".
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    settings = ConnectionSettings(
+        profile="p", bootstrap_servers=f"127.0.0.1:{silent.getsockname()[1]}"
+    )
+    admin = KafkaAdmin(settings)
     try:
         first = admin.client
         assert admin.client is first  # nothing happened: the same client
@@ -173,3 +182,4 @@ def test_after_a_timeout_the_next_request_gets_a_fresh_client() -> None:
         assert admin.client is fresh  # other failures rebuild only after REBUILD_AFTER_S
     finally:
         admin.close()
+        silent.close()

@@ -160,7 +160,7 @@ def test_cli_flags_override_profile(home: Path) -> None:
         bootstrap_servers="cli:9092",
         schema_registry="http://u:p%40ss@sr2:8081/apis/ccompat/v7",
         connect=("a=http://c1:8083", "http://c2:8083/?x=1"),
-        properties=("sasl.password=other", "client.id=me", "empty="),
+        properties=("sasl.password=other", "client.id=me", "client.rack="),
         theme="dark",
     )
     s = loaded.settings
@@ -173,7 +173,7 @@ def test_cli_flags_override_profile(home: Path) -> None:
         ("connect2", "http://c2:8083/?x=1"),
     ]
     assert s.kafka["sasl.password"] == "other" and s.kafka["client.id"] == "me"
-    assert s.kafka["empty"] == "" and s.kafka["security.protocol"] == "SASL_SSL"
+    assert s.kafka["client.rack"] == "" and s.kafka["security.protocol"] == "SASL_SSL"
     assert s.theme == "dark"
     assert s.read_only is True  # the flag was not given: the profile's value stays
 

@@ -212,7 +212,7 @@ schema_registry = {{ url = "http://sr", username = "u", password = "{SECRET}", v
 [profiles.default]
 connect = [ {{ url = "http://c", bearer_token = "{SECRET}" }} ]
 [profiles.default.kafka]
-"sasl.jaas.config" = "{SECRET}"
+"ssl.key.password" = "{SECRET}"
 """,
     )
     overrides = Overrides(
