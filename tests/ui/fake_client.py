@@ -432,6 +432,7 @@ class FakeConnect:
 
 
 # ---- registry -------------------------------------------------------------------------
+# Compact, on one line: the registry hands JSON schemas back in this form.
 _ORDERS_V1 = json.dumps(
     {
         "type": "record",
@@ -439,7 +440,7 @@ _ORDERS_V1 = json.dumps(
         "namespace": "demo",
         "fields": [{"name": "id", "type": "string"}, {"name": "amount", "type": "double"}],
     },
-    indent=2,
+    separators=(",", ":"),
 )
 _ORDERS_V2 = json.dumps(
     {
@@ -452,7 +453,7 @@ _ORDERS_V2 = json.dumps(
             {"name": "currency", "type": "string", "default": "EUR"},
         ],
     },
-    indent=2,
+    separators=(",", ":"),
 )
 _SHIPMENT = 'syntax = "proto3";\npackage demo;\nmessage Shipment {\n  string id = 1;\n}\n'
 
