@@ -553,7 +553,7 @@ class FakeAcls:
 
 
 class FakeHealth:
-    def check(self) -> list[Finding]:
+    def check(self, lag_window_s: float = 0.0) -> list[Finding]:
         return [
             Finding(
                 "critical", "OFFLINE_PARTITION", "shipments", "1 partition(s) without a leader: 0"
