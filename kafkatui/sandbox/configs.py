@@ -144,6 +144,9 @@ def registry_system_properties(layout: SandboxLayout) -> list[str]:
 
 
 def write(path: Path, text: str) -> Path:
+    """Owner-only: a secure sandbox's Connect settings hold its keystore password."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600, exist_ok=True)
+    path.chmod(0o600)
     path.write_text(text)
     return path

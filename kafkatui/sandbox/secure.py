@@ -196,8 +196,16 @@ def connect_jvm_args(layout: SandboxLayout) -> list[str]:
 
 def registry_https_properties(layout: SandboxLayout) -> list[str]:
     """Quarkus HTTPS on the registry port (plain HTTP off) and Apicurio's basic auth
-    against Quarkus' embedded realm. No role checks: the one user may do everything."""
+    against Quarkus' embedded realm. No role checks: the one user may do everything.
+
+    The user's password is not a flag (command lines are world-readable): Quarkus reads
+    it from config/application.properties in its working directory, the state dir."""
     paths = http_files(layout)
+    _write_secret(
+        layout.path("config", "application.properties"),
+        f"quarkus.security.users.embedded.users.{USERNAME}="
+        f"{_http_password(layout, 'registry')}\n".encode(),
+    )
     return [
         f"-Dquarkus.http.ssl-port={layout.registry_port}",
         f"-Dquarkus.http.ssl.certificate.files={paths['http_cert']}",
@@ -206,7 +214,6 @@ def registry_https_properties(layout: SandboxLayout) -> list[str]:
         "-Dquarkus.http.auth.basic=true",
         "-Dquarkus.security.users.embedded.enabled=true",
         "-Dquarkus.security.users.embedded.plain-text=true",
-        f"-Dquarkus.security.users.embedded.users.{USERNAME}={_http_password(layout, 'registry')}",
         "-Dapicurio.authn.mechanism.priority=basic",
     ]
 

@@ -131,6 +131,27 @@ def test_status_json_names_the_rest_endpoints_and_secrets(
     assert secure["connect_password_file"] != secure["registry_password_file"]
 
 
+def test_no_secret_on_a_command_line_or_in_a_readable_file(
+    secure_sandbox: dict, rest: dict
+) -> None:
+    """Command lines are world-readable; every file holding a secret is the owner's only."""
+    from kafkatui.sandbox import processes
+
+    root = Path(secure_sandbox["state_dir"])
+    secrets_ = [Path(rest[f"{s}_password_file"]).read_text().strip() for s in SERVICES]
+    secrets_.append((root / "secure" / "connect-keystore.password").read_text().strip())
+    for part in ("registry", "connect"):
+        pid = processes.running_pid(root, part)
+        assert pid is not None, part
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+        assert not [s for s in secrets_ if s in cmdline], f"a secret on {part}'s command line"
+    holders = [p for p in [*root.joinpath("config").iterdir(), *root.joinpath("secure").iterdir()]
+               if any(s in p.read_text(errors="replace") for s in secrets_)]  # fmt: skip
+    assert {p.name for p in holders} >= {"connect.properties", "application.properties"}
+    for path in holders:
+        assert path.stat().st_mode & 0o077 == 0, f"{path.name} is readable by others"
+
+
 @pytest.mark.parametrize("service", ["connect", "registry"])
 def test_the_server_itself_refuses_anonymous_and_plaintext(rest: dict, service: str) -> None:
     """Checked with httpx directly, so a client bug cannot make the server look secure."""
