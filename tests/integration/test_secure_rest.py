@@ -10,11 +10,13 @@ port) must each give one clear error that never holds the password.
 
 from __future__ import annotations
 
+import io
 import json
 import ssl
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import fastavro
 import httpx
 import pytest
 
@@ -181,6 +183,12 @@ def test_working_profile_reaches_connect_and_registry(
     schema_id = bounded(lambda: client.registry.register(unique, schema), 30, "registering")
     assert unique in client.registry.subjects()
     assert client.registry.schema_by_id(schema_id).subject == unique
+    # a producer's bytes, decoded through the decoder's own registry lookups
+    body = io.BytesIO()
+    fastavro.schemaless_writer(body, fastavro.parse_schema(json.loads(schema)), {"id": 42})
+    wire = b"\x00" + schema_id.to_bytes(4, "big") + body.getvalue()
+    decoded = client.decoder().decode(wire, is_key=False)
+    assert (decoded.format, decoded.value, decoded.error) == ("avro", {"id": 42}, None)
     client.registry.delete_subject(unique)
 
 
