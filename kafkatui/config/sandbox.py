@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from kafkatui.cluster.errors import ConnectionFailed
@@ -30,9 +31,33 @@ def settings_from_status(doc: dict[str, Any]) -> ConnectionSettings:
         raise ConnectionFailed(NOT_RUNNING)
     registry = doc.get("schema_registry")
     connect = doc.get("connect")
+    secure = doc.get("secure") or {}
     return ConnectionSettings(
         profile=SANDBOX_PROFILE,
         bootstrap_servers=str(doc["bootstrap_servers"]),
-        schema_registry=HttpEndpoint(url=registry, name="registry") if registry else None,
-        connect=(HttpEndpoint(url=connect, name="sandbox"),) if connect else (),
+        schema_registry=(
+            HttpEndpoint(url=registry, name="registry", **_rest_auth(secure, "registry"))
+            if registry
+            else None
+        ),
+        connect=(
+            (HttpEndpoint(url=connect, name="sandbox", **_rest_auth(secure, "connect")),)
+            if connect
+            else ()
+        ),
     )
+
+
+def _rest_auth(secure: dict[str, Any], service: str) -> dict[str, Any]:
+    """CA and basic auth for a secure sandbox's HTTPS service (nothing for a plain one)."""
+    username = secure.get(f"{service}_username")
+    password_file = secure.get(f"{service}_password_file")
+    if not secure.get(f"{service}_https") or not username or not password_file:
+        return {}
+    try:
+        password = Path(password_file).read_text().strip()
+    except OSError as exc:
+        raise ConnectionFailed(
+            f"the sandbox's {service} password file cannot be read ({exc.strerror})"
+        ) from None
+    return {"ca_file": secure.get("ca"), "username": username, "password": password}

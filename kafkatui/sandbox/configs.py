@@ -85,33 +85,45 @@ def broker_properties(layout: SandboxLayout, broker: BrokerPorts) -> str:
 
 def connect_properties(layout: SandboxLayout) -> str:
     rf = internal_rf(layout)
-    return _props(
-        {
-            "bootstrap.servers": layout.bootstrap_servers,
-            "group.id": "kafkatui-sandbox-connect",
-            "key.converter": "org.apache.kafka.connect.storage.StringConverter",
-            "value.converter": "org.apache.kafka.connect.storage.StringConverter",
-            "config.storage.topic": "_connect-configs",
-            "offset.storage.topic": "_connect-offsets",
-            "status.storage.topic": "_connect-status",
-            "config.storage.replication.factor": rf,
-            "offset.storage.replication.factor": rf,
-            "status.storage.replication.factor": rf,
-            "offset.storage.partitions": 5,
-            "status.storage.partitions": 3,
-            "offset.flush.interval.ms": 1000,
-            "listeners": f"http://127.0.0.1:{layout.connect_port}",
-            "rest.advertised.host.name": "127.0.0.1",
-            "rest.advertised.port": layout.connect_port,
-            "scheduled.rebalance.max.delay.ms": 0,
-            "plugin.discovery": "only_scan",
-        }
-    )
+    values: dict[str, object] = {
+        "bootstrap.servers": layout.bootstrap_servers,
+        "group.id": "kafkatui-sandbox-connect",
+        "key.converter": "org.apache.kafka.connect.storage.StringConverter",
+        "value.converter": "org.apache.kafka.connect.storage.StringConverter",
+        "config.storage.topic": "_connect-configs",
+        "offset.storage.topic": "_connect-offsets",
+        "status.storage.topic": "_connect-status",
+        "config.storage.replication.factor": rf,
+        "offset.storage.replication.factor": rf,
+        "status.storage.replication.factor": rf,
+        "offset.storage.partitions": 5,
+        "status.storage.partitions": 3,
+        "offset.flush.interval.ms": 1000,
+        "listeners": f"http://127.0.0.1:{layout.connect_port}",
+        "rest.advertised.host.name": "127.0.0.1",
+        "rest.advertised.port": layout.connect_port,
+        "scheduled.rebalance.max.delay.ms": 0,
+        "plugin.discovery": "only_scan",
+    }
+    if layout.secure:
+        from kafkatui.sandbox.secure import connect_rest_properties
+
+        values.update(connect_rest_properties(layout))
+    return _props(values)
+
+
+def connect_jvm_args(layout: SandboxLayout) -> list[str]:
+    """JVM flags of the Connect worker: the JAAS file its basic-auth extension reads."""
+    if not layout.secure:
+        return []
+    from kafkatui.sandbox.secure import connect_jvm_args as secure_args
+
+    return secure_args(layout)
 
 
 def registry_system_properties(layout: SandboxLayout) -> list[str]:
     db = layout.path("registry", "db")
-    return [
+    props = [
         "-Dquarkus.http.host=127.0.0.1",
         f"-Dquarkus.http.port={layout.registry_port}",
         # The management interface defaults to *:9000; keep it private and per sandbox.
@@ -124,9 +136,17 @@ def registry_system_properties(layout: SandboxLayout) -> list[str]:
         "-Dquarkus.log.level=INFO",
         "-Dquarkus.banner.enabled=false",
     ]
+    if layout.secure:
+        from kafkatui.sandbox.secure import registry_https_properties
+
+        props += registry_https_properties(layout)
+    return props
 
 
 def write(path: Path, text: str) -> Path:
+    """Owner-only: a secure sandbox's Connect settings hold its keystore password."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600, exist_ok=True)
+    path.chmod(0o600)
     path.write_text(text)
     return path

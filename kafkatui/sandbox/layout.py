@@ -69,11 +69,15 @@ class SandboxLayout:
 
     @property
     def connect_url(self) -> str:
-        return f"http://127.0.0.1:{self.connect_port}"
+        return f"{self._scheme}://127.0.0.1:{self.connect_port}"
 
     @property
     def registry_url(self) -> str:
-        return f"http://127.0.0.1:{self.registry_port}/apis/ccompat/v7"
+        return f"{self._scheme}://127.0.0.1:{self.registry_port}/apis/ccompat/v7"
+
+    @property
+    def _scheme(self) -> str:
+        return "https" if self.secure else "http"  # a secure sandbox serves REST over TLS
 
     def path(self, *parts: str) -> Path:
         return self.root.joinpath(*parts)

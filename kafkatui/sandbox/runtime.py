@@ -8,6 +8,7 @@ started. `down()` stops every process; data stays for the next `up()` unless pur
 
 from __future__ import annotations
 
+import functools
 import shutil
 import subprocess
 import time
@@ -91,9 +92,10 @@ class Sandbox:
         started: list[str] = []
         try:
             if secure:
-                from kafkatui.sandbox.secure import ensure_material
+                from kafkatui.sandbox.secure import ensure_http_material, ensure_material
 
                 ensure_material(layout)
+                ensure_http_material(layout)
             self._start_registry(layout, lib, started)
             self._start_brokers(layout, lib, started)
             self._wait("brokers", layout, lambda: _brokers_ready(layout), started)
@@ -102,12 +104,11 @@ class Sandbox:
 
                 ensure_scram_user(layout)
             self._start_connect(layout, lib, started)
-            self._wait(
-                "registry", layout, lambda: _http_ok(layout.registry_url + "/subjects"), started
-            )
-            self._wait(
-                "connect", layout, lambda: _http_ok(layout.connect_url + "/connectors"), started
-            )
+            for part, url in (
+                ("registry", layout.registry_url + "/subjects"),
+                ("connect", layout.connect_url + "/connectors"),
+            ):
+                self._wait(part, layout, functools.partial(_http_ok, url, layout, part), started)
         except BaseException:
             for part in reversed(started):
                 processes.stop(self.root, part, grace_s=5)
@@ -194,6 +195,7 @@ class Sandbox:
         self.say(f"starting connect on 127.0.0.1:{layout.connect_port}")
         args = [
             f"-Dlog4j2.configurationFile={log4j}",
+            *configs.connect_jvm_args(layout),
             "-cp",
             str(lib_classpath(lib)),
             "org.apache.kafka.connect.cli.ConnectDistributed",
@@ -245,11 +247,16 @@ def lib_classpath(lib: Path) -> str:
     return str(lib / "kafka" / "*")
 
 
-def _http_ok(url: str) -> bool:
+def _http_ok(url: str, layout: SandboxLayout, part: str) -> bool:
     import httpx
 
+    options: dict[str, Any] = {}
+    if layout.secure:
+        from kafkatui.sandbox.secure import http_probe_options
+
+        options = http_probe_options(layout, part)
     try:
-        return httpx.get(url, timeout=3.0).status_code == 200
+        return httpx.get(url, timeout=3.0, **options).status_code == 200
     except httpx.HTTPError:
         return False
 

@@ -1,8 +1,14 @@
-"""`sandbox up --secure`: SASL_SSL (SCRAM-SHA-512) and mutual-TLS listeners.
+"""`sandbox up --secure`: SASL_SSL (SCRAM-SHA-512) and mutual-TLS listeners, and the
+REST services over HTTPS with basic auth.
 
 The project makes its own CA, a server certificate for 127.0.0.1 and a client
 certificate with the `cryptography` package; the SCRAM user is created through the
 admin API once the brokers answer. Key and password files are mode 0600.
+
+Connect serves HTTPS only, behind its own `BasicAuthSecurityRestExtension` (users in a
+properties file read by `PropertyFileLoginModule`); its Jetty wants a PKCS12 keystore.
+The registry (Apicurio 3 on Quarkus) serves HTTPS only from PEM files, with basic auth
+checked by Apicurio against Quarkus' embedded user realm: no identity server needed.
 """
 
 from __future__ import annotations
@@ -33,6 +39,20 @@ def files(layout: SandboxLayout) -> dict[str, Path]:
         "client_cert": d / "client.pem",
         "client_key": d / "client.key",
         "password_file": d / "password",
+    }
+
+
+def http_files(layout: SandboxLayout) -> dict[str, Path]:
+    d = _dir(layout)
+    return {
+        "http_cert": d / "http-server.pem",  # the server certificate and the CA
+        "http_key": d / "http-server.key",
+        "connect_keystore": d / "connect-keystore.p12",
+        "connect_keystore_password": d / "connect-keystore.password",
+        "connect_users": d / "connect-users.properties",
+        "connect_jaas": d / "connect-jaas.conf",
+        "connect_password_file": d / "connect-password",
+        "registry_password_file": d / "registry-password",
     }
 
 
@@ -111,6 +131,103 @@ def password(layout: SandboxLayout) -> str:
     return files(layout)["password_file"].read_text().strip()
 
 
+def ensure_http_material(layout: SandboxLayout) -> None:
+    """HTTPS and basic-auth files for Connect and the registry, made once from the
+    broker's server key (so a sandbox made before these existed keeps its CA)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    paths = http_files(layout)
+    if all(p.exists() for p in paths.values()):
+        return
+    keystore = files(layout)["server"].read_bytes()
+    key = serialization.load_pem_private_key(keystore, password=None)
+    certs = x509.load_pem_x509_certificates(keystore)
+    chain = b"".join(c.public_bytes(serialization.Encoding.PEM) for c in certs)
+    paths["http_cert"].write_bytes(chain)
+    _write_secret(paths["http_key"], keystore[: keystore.index(b"-----BEGIN CERTIFICATE")])
+    store_password = secrets.token_urlsafe(18)
+    _write_secret(paths["connect_keystore_password"], store_password.encode())
+    p12 = pkcs12.serialize_key_and_certificates(
+        b"connect", key, certs[0], certs[1:],  # type: ignore[arg-type]
+        serialization.BestAvailableEncryption(store_password.encode()),
+    )  # fmt: skip
+    _write_secret(paths["connect_keystore"], p12)
+    for service in ("connect", "registry"):
+        _write_secret(paths[f"{service}_password_file"], secrets.token_urlsafe(18).encode())
+    _write_secret(
+        paths["connect_users"], f"{USERNAME}: {_http_password(layout, 'connect')}\n".encode()
+    )
+    users = paths["connect_users"]
+    jaas = (
+        "KafkaConnect {\n"
+        "  org.apache.kafka.connect.rest.basic.auth.extension.PropertyFileLoginModule required\n"
+        f'  file="{users}";\n'
+        "};\n"
+    )
+    _write_secret(paths["connect_jaas"], jaas.encode())
+
+
+def _http_password(layout: SandboxLayout, service: str) -> str:
+    return http_files(layout)[f"{service}_password_file"].read_text().strip()
+
+
+def connect_rest_properties(layout: SandboxLayout) -> dict[str, object]:
+    """Connect worker settings: HTTPS listener, its keystore, the basic-auth extension."""
+    paths = http_files(layout)
+    prefix = "listeners.https."
+    return {
+        "listeners": f"https://127.0.0.1:{layout.connect_port}",
+        "rest.advertised.listener": "https",
+        f"{prefix}ssl.keystore.type": "PKCS12",
+        f"{prefix}ssl.keystore.location": paths["connect_keystore"],
+        f"{prefix}ssl.keystore.password": paths["connect_keystore_password"].read_text().strip(),
+        f"{prefix}ssl.client.auth": "none",
+        "rest.extension.classes": (
+            "org.apache.kafka.connect.rest.basic.auth.extension.BasicAuthSecurityRestExtension"
+        ),
+    }
+
+
+def connect_jvm_args(layout: SandboxLayout) -> list[str]:
+    return [f"-Djava.security.auth.login.config={http_files(layout)['connect_jaas']}"]
+
+
+def registry_https_properties(layout: SandboxLayout) -> list[str]:
+    """Quarkus HTTPS on the registry port (plain HTTP off) and Apicurio's basic auth
+    against Quarkus' embedded realm. No role checks: the one user may do everything.
+
+    The user's password is not a flag (command lines are world-readable): Quarkus reads
+    it from config/application.properties in its working directory, the state dir."""
+    paths = http_files(layout)
+    _write_secret(
+        layout.path("config", "application.properties"),
+        f"quarkus.security.users.embedded.users.{USERNAME}="
+        f"{_http_password(layout, 'registry')}\n".encode(),
+    )
+    return [
+        f"-Dquarkus.http.ssl-port={layout.registry_port}",
+        f"-Dquarkus.http.ssl.certificate.files={paths['http_cert']}",
+        f"-Dquarkus.http.ssl.certificate.key-files={paths['http_key']}",
+        "-Dquarkus.http.insecure-requests=disabled",
+        "-Dquarkus.http.auth.basic=true",
+        "-Dquarkus.security.users.embedded.enabled=true",
+        "-Dquarkus.security.users.embedded.plain-text=true",
+        "-Dapicurio.authn.mechanism.priority=basic",
+    ]
+
+
+def http_probe_options(layout: SandboxLayout, service: str) -> dict[str, Any]:
+    """httpx options for the start-up readiness probe of `service` (connect, registry)."""
+    import ssl
+
+    return {
+        "verify": ssl.create_default_context(cafile=str(files(layout)["ca"])),
+        "auth": (USERNAME, _http_password(layout, service)),
+    }
+
+
 def secure_broker_properties(
     layout: SandboxLayout, broker: BrokerPorts
 ) -> tuple[list[str], list[str], list[str], dict[str, object]]:
@@ -157,7 +274,7 @@ def ensure_scram_user(layout: SandboxLayout) -> None:
 
 
 def secure_status(layout: SandboxLayout) -> dict[str, Any]:
-    paths = files(layout)
+    paths, http = files(layout), http_files(layout)
     return {
         "sasl_ssl": ",".join(f"127.0.0.1:{b.sasl_ssl}" for b in layout.brokers),
         "mtls": ",".join(f"127.0.0.1:{b.mtls}" for b in layout.brokers),
@@ -166,4 +283,10 @@ def secure_status(layout: SandboxLayout) -> dict[str, Any]:
         "client_key": str(paths["client_key"]),
         "username": USERNAME,
         "password_file": str(paths["password_file"]),
+        "connect_https": layout.connect_url,
+        "connect_username": USERNAME,
+        "connect_password_file": str(http["connect_password_file"]),
+        "registry_https": layout.registry_url,
+        "registry_username": USERNAME,
+        "registry_password_file": str(http["registry_password_file"]),
     }

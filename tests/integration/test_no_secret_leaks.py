@@ -22,7 +22,7 @@ import pytest
 
 from kafkatui.cluster.client import ClusterClient
 from kafkatui.cluster.connect import Connect
-from kafkatui.cluster.errors import KafkaTuiError
+from kafkatui.cluster.errors import AuthenticationFailed, KafkaTuiError
 from kafkatui.cluster.guard import Guard
 from kafkatui.cluster.registry import Registry
 from kafkatui.cluster.settings import ConnectionSettings, HttpEndpoint
@@ -291,15 +291,20 @@ def test_debug_logging(secure_sandbox: dict, debug_log: io.StringIO, tmp_path: P
             "debug": "conf,security,broker",
         },
         schema_registry=HttpEndpoint(
-            url=secure_sandbox["schema_registry"], name="registry", username="ops", password=SECRET
+            url=secure_sandbox["schema_registry"], name="registry", username="ops",
+            password=SECRET, ca_file=s["ca"],
         ),
-        connect=(HttpEndpoint(url=secure_sandbox["connect"], name="main", bearer_token=SECRET),),
-    )
+        connect=(HttpEndpoint(url=secure_sandbox["connect"], name="main", username="ops",
+                              password=SECRET, ca_file=s["ca"]),),
+    )  # fmt: skip
     client = ClusterClient(settings, Guard(audit_path=tmp_path / "audit.jsonl"))
     try:
         error, _ = raised_by(client.topics.list_names, 30, "listing topics")
-        client.registry.subjects()  # the registry and Connect take any credentials
-        client.connect.list("main")
+        # the secure sandbox's registry and Connect check basic auth: both refuse these
+        with pytest.raises(AuthenticationFailed):
+            client.registry.subjects()
+        with pytest.raises(AuthenticationFailed):
+            client.connect.list("main")
         logging.getLogger("kafkatui.test").debug("settings: %r", settings)
     finally:
         client.close()

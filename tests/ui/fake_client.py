@@ -7,6 +7,7 @@ append to `calls` so tests can assert what the UI asked for.
 
 from __future__ import annotations
 
+import builtins
 import json
 import threading
 from collections.abc import Mapping, Sequence
@@ -65,12 +66,14 @@ class _Shared:
         with self.lock:
             self.calls.append((action, args))
             self.audit.append(
-                {
+                {  # the keys of the real audit log's lines (see Guard.record)
                     "time": "2026-01-01T00:00:00Z",
                     "action": action,
                     "target": str(args[0]) if args else "",
+                    "parameters": {f"arg{i}": str(a) for i, a in enumerate(args)},
                     "result": "ok",
                     "profile": "fake",
+                    "user": "operator",
                 }
             )
 
@@ -260,7 +263,7 @@ class FakeGroups:
     def lag(self, group_ids: Sequence[str]) -> dict[str, GroupLag]:
         return {g: self._lags[g] for g in group_ids if g in self._lags}
 
-    def trend(self, group_id: str) -> LagTrend:
+    def trend(self, group_id: str, min_span_s: float = 30.0) -> LagTrend:
         if group_id == "analytics":
             samples = tuple(
                 LagSample(1000.0 + 5 * i, 100 + 20 * i + (i % 3) * 7) for i in range(24)
@@ -416,17 +419,20 @@ class FakeConnect:
     def restart_task(self, cluster: str, name: str, task_id: int) -> None:
         self._shared.change("connector.restart_task", name, task_id)
 
-    def offsets(self, cluster: str, name: str) -> list[dict[str, Any]]:
+    def offsets(self, cluster: str, name: str) -> builtins.list[dict[str, Any]]:
         return [{"partition": {"filename": "/tmp/in.txt"}, "offset": {"position": 1234}}]
 
     def reset_offsets(self, cluster: str, name: str) -> None:
         self._shared.change("connector.reset_offsets", name)
 
-    def alter_offsets(self, cluster: str, name: str, offsets: list[dict[str, Any]]) -> None:
+    def alter_offsets(
+        self, cluster: str, name: str, offsets: builtins.list[dict[str, Any]]
+    ) -> None:
         self._shared.change("connector.alter_offsets", name)
 
 
 # ---- registry -------------------------------------------------------------------------
+# Compact, on one line: the registry hands JSON schemas back in this form.
 _ORDERS_V1 = json.dumps(
     {
         "type": "record",
@@ -434,7 +440,7 @@ _ORDERS_V1 = json.dumps(
         "namespace": "demo",
         "fields": [{"name": "id", "type": "string"}, {"name": "amount", "type": "double"}],
     },
-    indent=2,
+    separators=(",", ":"),
 )
 _ORDERS_V2 = json.dumps(
     {
@@ -447,7 +453,7 @@ _ORDERS_V2 = json.dumps(
             {"name": "currency", "type": "string", "default": "EUR"},
         ],
     },
-    indent=2,
+    separators=(",", ":"),
 )
 _SHIPMENT = 'syntax = "proto3";\npackage demo;\nmessage Shipment {\n  string id = 1;\n}\n'
 
@@ -547,7 +553,7 @@ class FakeAcls:
 
 
 class FakeHealth:
-    def check(self) -> list[Finding]:
+    def check(self, lag_window_s: float = 0.0) -> list[Finding]:
         return [
             Finding(
                 "critical", "OFFLINE_PARTITION", "shipments", "1 partition(s) without a leader: 0"
@@ -657,17 +663,23 @@ class FakeTailSession:
 
 
 class FakeDecoder:
-    """JSON, then UTF-8 text, then hex: enough to exercise the tail and inspector."""
+    """Registry header (no registry here: every id is unknown), JSON, UTF-8 text, then
+    hex, as the real decoder gives them: undecodable bytes without a schema id are a hex
+    value, not an error; an unknown schema id is an error that keeps the id and the hex."""
 
     def decode(self, data: bytes | None, *, is_key: bool, fmt: str = "auto") -> Decoded:
         if data is None:
             return Decoded("null", None)
+        if len(data) >= 5 and data[0] == 0:
+            schema_id = int.from_bytes(data[1:5], "big")
+            reason = f"schema id {schema_id} not found in the registry"
+            return Decoded("hex", None, schema_id=schema_id, error=reason, hex=data.hex())
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
-            return Decoded("hex", None, error="not UTF-8 and no schema id", hex=data.hex())
-        if data[:1] == b"\x00":
-            return Decoded("hex", None, error="unknown schema id", hex=data.hex())
+            return Decoded("hex", data.hex())
+        if "\x00" in text:
+            return Decoded("hex", data.hex())
         try:
             return Decoded("json", json.loads(text))
         except ValueError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import json
 
 from rich.text import Text
 from textual import on
@@ -31,8 +32,8 @@ LEVELS = (
 def coloured_diff(old: SchemaVersion, new: SchemaVersion, colours: dict[str, str]) -> Text:
     """A unified diff: additions in the 'ok' colour, removals in the 'critical' colour."""
     lines = difflib.unified_diff(
-        old.schema.splitlines(),
-        new.schema.splitlines(),
+        readable_schema(old.schema).splitlines(),
+        readable_schema(new.schema).splitlines(),
         f"{old.subject} v{old.version} (id {old.schema_id})",
         f"{new.subject} v{new.version} (id {new.schema_id})",
         lineterm="",
@@ -51,6 +52,15 @@ def coloured_diff(old: SchemaVersion, new: SchemaVersion, colours: dict[str, str
             style = ""
         text.append(line + "\n", style=style)
     return text if text.plain else Text("the two versions are identical")
+
+
+def readable_schema(schema: str) -> str:
+    """JSON schemas (Avro, JSON Schema) one element a line: registries hand them back
+    compact, on one line, unreadable as it is and useless to diff."""
+    try:
+        return json.dumps(json.loads(schema), indent=2, ensure_ascii=False)
+    except ValueError:  # Protobuf text, already a line per element
+        return schema
 
 
 class SchemaDiffModal(KModal[None]):

@@ -282,4 +282,6 @@ class SubjectView(SubjectActions, DetailView):
         v = message.version
         self.fetched[v.version] = v
         self._paint_versions()
-        self.query_one("#schema-text", Static).update(v.schema)
+        from kafkatui.ui.modals.schema import readable_schema
+
+        self.query_one("#schema-text", Static).update(readable_schema(v.schema))
