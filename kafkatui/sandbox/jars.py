@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import sys
 import subprocess
+import sys
 from pathlib import Path
 
 from kafkatui.sandbox.layout import lib_dir
