@@ -24,8 +24,9 @@ from textual.widgets import Input, Static
 
 from kafkatui.cluster.api import TailStart
 from kafkatui.cluster.models import TailStats
+from kafkatui.records.filter import RecordFilter
+from kafkatui.records.view import RecordView, decode_record
 from kafkatui.ui.format import count
-from kafkatui.ui.records import RecordView, decode_record, to_jsonl
 from kafkatui.ui.screens.base import View
 from kafkatui.ui.widgets.inputs import KInput
 from kafkatui.ui.widgets.tail_log import TailLog
@@ -171,10 +172,15 @@ class TailView(View):
         decoder = self._pump_decoder()
         views: dict[int, RecordView]
         seqs: Sequence[int]
-        if needle:
+        record_filter = RecordFilter(needle)
+        if record_filter:
             batch = session.read(after, BATCH_LIMIT)
-            decoded = ((seq, decode_record(rec, decoder)) for seq, rec in batch)
-            views = {seq: view for seq, view in decoded if view.matches(needle)}
+            decoded = (
+                (seq, decode_record(rec, decoder))
+                for seq, rec in batch
+                if record_filter.may_match_raw(rec)
+            )
+            views = {seq: view for seq, view in decoded if record_filter.matches(view)}
             seqs = list(views)
             last = batch[-1][0] if batch else after
             more = len(batch) == BATCH_LIMIT
@@ -321,7 +327,7 @@ class TailView(View):
         view = self.log_view.current
         if view is None:
             return
-        self.app.copy_to_clipboard(to_jsonl(view))
+        self.app.copy_to_clipboard(view.jsonl())
         self.notify(
             f"copied {view.record.topic}-{view.record.partition}@{view.record.offset} (OSC 52)"
         )
@@ -377,7 +383,7 @@ class TailView(View):
             for index, seq in enumerate(seqs, start=1):
                 record = self.session.get(seq)
                 if record is not None:
-                    out.write(to_jsonl(decode_record(record, decoder)) + "\n")
+                    out.write(decode_record(record, decoder).jsonl() + "\n")
                     written += 1
                 if index % EXPORT_PROGRESS_EVERY == 0:
                     self.post_message(self.ExportProgress(index, len(seqs), str(path), False))
