@@ -36,20 +36,26 @@ class StderrProgress:
         self.interval_s = interval_s
         self._last = 0.0
         self._width = 0
+        self._held: str | None = None  # the newest line not drawn yet (too soon after one)
 
     def show(self, line: str, *, force: bool = False) -> None:
         if not self.enabled:
             return
         now = time.monotonic()
         if not force and now - self._last < self.interval_s:
+            self._held = line
             return
         self._last = now
+        self._held = None
         padded = line.ljust(self._width)
         self._width = len(line)
         self.stream.write("\r" + padded)
         self.stream.flush()
 
     def done(self) -> None:
+        """Draw the last state (an update held back by the rate limit), end the line."""
+        if self._held is not None:
+            self.show(self._held, force=True)
         if self.enabled and self._width:
             self.stream.write("\n")
             self.stream.flush()
