@@ -46,7 +46,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
 
     start, until = range_of(args)
     request = FindRequest(args.topic, args.text, start, until, args.max_matches)
-    finder = Finder(ctx.settings, ctx.decoder(), request)
+    finder = Finder(ctx.client.transfers.scan, ctx.decoder(), request)
     shown = StderrProgress()
     label = f"finding in {args.topic}"
     out = sys.stdout

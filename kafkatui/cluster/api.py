@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from kafkatui.cluster.dlq import DlqSummary
-    from kafkatui.cluster.scan import ScanProgress
+    from kafkatui.cluster.scan import Scan, ScanProgress
     from kafkatui.cluster.transfer import TransferProgress, TransferReport
     from kafkatui.cluster.transfers import CopyRequest, RedriveRequest
 
@@ -167,6 +167,14 @@ class TransfersApi(Protocol):
     def dlq(
         self, topic: str, progress: Callable[[ScanProgress], None] | None = None
     ) -> DlqSummary: ...
+    def scan(self, topic: str, start: TailStart, until_ms: int | None = None) -> Scan:
+        """A bounded read of a topic, to the end offsets seen when it opens (find)."""
+        ...
+
+    def record_at(self, topic: str, partition: int, offset: int) -> RawRecord | None:
+        """The record at one offset; None when retention removed it or it is not there."""
+        ...
+
     def plan_redrive(
         self, request: RedriveRequest, progress: Callable[[TransferProgress], None] | None = None
     ) -> TransferReport: ...

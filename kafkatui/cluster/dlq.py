@@ -27,6 +27,7 @@ EXCEPTION_MESSAGE = HEADER_PREFIX + "exception.message"
 STACK_TRACE = HEADER_PREFIX + "exception.stacktrace"
 
 _MESSAGE_CHARS = 500  # a group's message is a sample, not a log
+SAMPLE_RECORDS = 500  # dead letters kept per group for the TUI's list (stack traces are big)
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ class ErrorGroup:
     first_offset: int | None = None  # "first/last" by offset; the DLQ may have partitions
     last_offset: int | None = None
     records: list[tuple[int, int]] = field(default_factory=list)  # (partition, offset)
+    sample: list[RawRecord] = field(default_factory=list, repr=False)  # the first ones
 
     @property
     def key(self) -> GroupKey:
@@ -113,6 +115,8 @@ class ErrorGroup:
         self.first_offset = offset if self.first_offset is None else min(self.first_offset, offset)
         self.last_offset = offset if self.last_offset is None else max(self.last_offset, offset)
         self.records.append((record.partition, offset))
+        if len(self.sample) < SAMPLE_RECORDS:
+            self.sample.append(record)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -102,6 +102,18 @@ class Transfers:
                     progress(scan.progress())
         return grouper.summary()
 
+    def scan(self, topic: str, start: TailStart, until_ms: int | None = None) -> Scan:
+        """A bounded read of `topic` (not opened yet: use it in a `with`)."""
+        return Scan(self.settings, topic, start, until_ms=until_ms)
+
+    def record_at(self, topic: str, partition: int, offset: int) -> RawRecord | None:
+        """The record at one offset (a dead letter's original); None when it is gone."""
+        start = TailStart("offset", offset, (partition,))
+        with Scan(self.settings, topic, start, batch_size=50) as scan:
+            for batch in scan.batches():
+                return next((r for r in batch if r.offset == offset), None)
+        return None
+
     def plan_redrive(
         self, request: RedriveRequest, progress: Progress | None = None
     ) -> TransferReport:

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from kafkatui.cluster.api import RecordDecoder, TailStart
 from kafkatui.cluster.errors import InvalidInput
 from kafkatui.cluster.scan import Scan, ScanProgress
-from kafkatui.cluster.settings import ConnectionSettings
 from kafkatui.records.filter import RecordFilter
 from kafkatui.records.view import RecordView, decode_record
 
@@ -38,10 +37,12 @@ class FindResult:
     cancelled: bool = False
 
 
+#: opens a bounded read: (topic, start, until_ms) -> Scan (the client's `transfers.scan`)
+OpenScan = Callable[[str, TailStart, "int | None"], Scan]
+
+
 class Finder:
-    def __init__(
-        self, settings: ConnectionSettings, decoder: RecordDecoder, request: FindRequest
-    ) -> None:
+    def __init__(self, open_scan: OpenScan, decoder: RecordDecoder, request: FindRequest) -> None:
         if not request.text:
             raise InvalidInput("find needs a text to look for")
         if request.max_matches is not None and request.max_matches < 1:
@@ -49,7 +50,7 @@ class Finder:
         self.request = request
         self.decoder = decoder
         self.filter = RecordFilter(request.text)
-        self._scan = Scan(settings, request.topic, request.start, until_ms=request.until_ms)
+        self._scan = open_scan(request.topic, request.start, request.until_ms)
         self._cancelled = False
 
     def cancel(self) -> None:

@@ -53,6 +53,8 @@ class TailView(View):
         Binding("e", "export", "Export", id="tail.export"),
         Binding("y", "copy", "Copy", id="tail.copy"),
         Binding("w", "wrap", "Wrap", id="tail.wrap"),
+        Binding("F", "find", "Find", id="tail.find"),
+        Binding("C", "copy_to_topic", "Copy to topic", id="tail.copy_to_topic"),
         Binding("escape", "back", "Back", id="tail.back"),
     ]
     HELP = "Moving up stops following; G or space follows again. Filters apply while tailing."
@@ -331,6 +333,28 @@ class TailView(View):
         self.notify(
             f"copied {view.record.topic}-{view.record.partition}@{view.record.offset} (OSC 52)"
         )
+
+    def action_find(self) -> None:
+        """Scan the whole topic for the filter's text (or ask for one)."""
+        from kafkatui.ui.screens.find import FindView, ask_find
+
+        if self.filter_text:
+            self.app.push_screen(FindView(self.topic, self.filter_text))
+        else:
+            ask_find(self, self.topic)
+
+    def action_copy_to_topic(self) -> None:
+        """Copy the records listed (what the filter kept) to another topic."""
+        if self.session is None:
+            return
+        found = (self.session.get(seq) for seq in self.log_view.rows)
+        records = [(r.partition, r.offset) for r in found if r is not None]
+        if not records:
+            self.notify("nothing listed to copy", severity="warning")
+            return
+        from kafkatui.ui.modals.copy_target import ask_copy
+
+        ask_copy(self, self.topic, records)
 
     def action_seek(self) -> None:
         from kafkatui.ui.modals.seek import SeekModal
