@@ -17,9 +17,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, ProgressBar, Static
+from textual.worker import Worker, WorkerState
 
 from kafkatui.cluster.transfer import TransferProgress, TransferReport
 from kafkatui.cluster.transfers import CopyRequest, RedriveRequest
+from kafkatui.ui.app import error_text
 from kafkatui.ui.format import count
 from kafkatui.ui.screens.base import KModal
 from kafkatui.ui.widgets.inputs import KButton
@@ -129,6 +131,7 @@ class TransferModal(KModal[TransferReport | None]):
     def on_transfer_modal_planned(self, message: Planned) -> None:
         self.plan = message.report
         self.state = "planned"
+        self.query_one("#transfer-progress", ProgressBar).display = False  # until writing
         text = plan_text(message.report)
         ok = self.query_one("#ok", Button)
         if message.report.to_write == 0:
@@ -145,11 +148,24 @@ class TransferModal(KModal[TransferReport | None]):
     def on_transfer_modal_finished(self, message: Finished) -> None:
         self.result = message.report
         self.state = "done"
+        self.query_one("#transfer-progress", ProgressBar).display = False
         text = plan_text(message.report)
         self.query_one("#transfer-text", Static).update(text)
         self.query_one("#cancel", Button).label = "Close"
         self.query_one("#cancel", Button).focus()
         self.notify(f"{message.report.kind}: wrote {count(message.report.written)} records")
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A failed plan or write: say so here too (the app's error path notifies)."""
+        if event.worker.group != "transfer" or event.state is not WorkerState.ERROR:
+            return
+        failed = self.state
+        self.state = "done"
+        self.query_one("#ok", Button).display = False
+        self.query_one("#cancel", Button).label = "Close"
+        self.query_one("#transfer-text", Static).update(
+            Text.assemble((f"{failed} failed: ", "bold"), error_text(event.worker.error))
+        )
 
     # ---- keys -----------------------------------------------------------------------
     @on(Button.Pressed, "#ok")
@@ -160,6 +176,9 @@ class TransferModal(KModal[TransferReport | None]):
         ):
             return
         self.state = "writing"
+        bar = self.query_one("#transfer-progress", ProgressBar)
+        bar.update(total=None, progress=0)
+        bar.display = True
         self.query_one("#ok", Button).disabled = True
         self.query_one("#cancel", Button).label = "Stop"
         self.run_write()

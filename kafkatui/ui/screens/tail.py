@@ -53,8 +53,8 @@ class TailView(View):
         Binding("e", "export", "Export", id="tail.export"),
         Binding("y", "copy", "Copy", id="tail.copy"),
         Binding("w", "wrap", "Wrap", id="tail.wrap"),
-        Binding("F", "find", "Find", id="tail.find"),
-        Binding("C", "copy_to_topic", "Copy to topic", id="tail.copy_to_topic"),
+        Binding("F", "find", "Find", show=False, id="tail.find"),
+        Binding("C", "copy_to_topic", "Copy to topic", show=False, id="tail.copy_to_topic"),
         Binding("escape", "back", "Back", id="tail.back"),
     ]
     HELP = "Moving up stops following; G or space follows again. Filters apply while tailing."

@@ -45,7 +45,7 @@ class TopicsView(TableView[TopicSummary]):
         Binding("plus", "add_partitions", "+Parts", id="topics.add_partitions"),
         Binding("ctrl+d", "delete", "Delete", id="topics.delete"),
         Binding("P", "produce", "Produce", id="topics.produce"),
-        Binding("F", "find", "Find", id="topics.find"),
+        Binding("F", "find", "Find", show=False, id="topics.find"),
     ]
     HELP = "Columns fill in as their batched calls answer; '-' means not known yet."
     name_width: int | None = None  # long names are cut to this, so every column fits
