@@ -71,7 +71,7 @@ class Scan:
         start: TailStart | None = None,
         *,
         until_ms: int | None = None,
-        batch_size: int = 2000,
+        batch_size: int = 5000,
     ) -> None:
         self.topic = topic
         self.until_ms = until_ms

@@ -4,17 +4,26 @@ shared filter, and hand the matches out as they are found, with progress.
 One consumer fetches every chosen partition at once. Each record is first tried on its
 raw bytes (`RecordFilter.may_match_raw`): only those that may match are decoded and
 matched for real, so a scan mostly pays for reading, not for decoding.
+
+Registry-Avro values always "may match" on their bytes (field names and enum symbols are
+not in them), so for those the filter is first tried on the value's JSON text made in
+one pass from the bytes, as `tail` makes its lines (the decoder's `json_transcoder`).
+That text is the decoded value's text, so it gives the same answer; only matches are
+then decoded in full, for their JSONL line.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from kafkatui.cluster.api import RecordDecoder, TailStart
 from kafkatui.cluster.errors import InvalidInput
+from kafkatui.cluster.models import RawRecord
 from kafkatui.cluster.scan import Scan, ScanProgress
 from kafkatui.records.filter import RecordFilter
+from kafkatui.records.text import decoded_text
 from kafkatui.records.view import RecordView, decode_record
 
 
@@ -37,6 +46,9 @@ class FindResult:
     cancelled: bool = False
 
 
+_KEY_CACHE_MAX = 10_000
+_UNKNOWN = object()
+
 #: opens a bounded read: (topic, start, until_ms) -> Scan (the client's `transfers.scan`)
 OpenScan = Callable[[str, TailStart, "int | None"], Scan]
 
@@ -52,6 +64,9 @@ class Finder:
         self.filter = RecordFilter(request.text)
         self._scan = open_scan(request.topic, request.start, request.until_ms)
         self._cancelled = False
+        self._find_transcoder = getattr(decoder, "json_transcoder", None)
+        self._transcoders: dict[bytes, Any] = {}
+        self._keys: dict[bytes | None, str] = {}  # key bytes -> key text
 
     def cancel(self) -> None:
         """Stop after the batch in hand (safe from another thread)."""
@@ -74,7 +89,11 @@ class Finder:
             for batch in scan.batches():
                 found: list[RecordView] = []
                 for record in batch:
-                    if not keep.may_match_raw(record):
+                    probe = self._probe(record)
+                    if probe is None:
+                        if not keep.may_match_raw(record):
+                            continue
+                    elif not keep.matches(probe):
                         continue
                     result.decoded += 1
                     view = decode_record(record, decoder)
@@ -94,3 +113,53 @@ class Finder:
         result.elapsed_s = progress.elapsed_s
         result.cancelled = self._cancelled
         return result
+
+    # ---- the Avro fast path -----------------------------------------------------------
+    def _probe(self, record: RawRecord) -> RecordView | None:
+        """What the filter reads of a record (key text, value text, headers), with the
+        value text straight from the Avro bytes; None when the value is not registry Avro
+        with a one-pass reader (then it is decoded as usual)."""
+        text = self._value_text(record.value)
+        if text is None:
+            return None
+        # the key is decoded only when its bytes (or a header) may match at all
+        key_only = RawRecord(record.topic, record.partition, record.offset,
+                             record.timestamp_ms, record.key, None, record.headers)  # fmt: skip
+        key_text = self._key_text(record.key) if self.filter.may_match_raw(key_only) else ""
+        return cast(RecordView, _Probe(record, key_text, text))
+
+    def _value_text(self, value: bytes | None) -> str | None:
+        if self._find_transcoder is None or value is None or len(value) < 5 or value[0] != 0:
+            return None
+        header = value[:5]
+        transcode = self._transcoders.get(header, _UNKNOWN)
+        if transcode is _UNKNOWN:
+            transcode = self._find_transcoder(int.from_bytes(header[1:5], "big"))
+            self._transcoders[header] = transcode
+        if transcode is None:
+            return None
+        try:
+            text: str = transcode(value, 5)
+        except Exception:  # a bad payload: the full decode says what is wrong
+            return None
+        # a top-level string's text is the string itself, not its JSON: decode those
+        return None if text.startswith('"') else text
+
+    def _key_text(self, key: bytes | None) -> str:
+        found = self._keys.get(key)
+        if found is None:
+            if len(self._keys) >= _KEY_CACHE_MAX:
+                self._keys.clear()
+            found = self._keys[key] = decoded_text(self.decoder.decode(key, is_key=True))
+        return found
+
+
+class _Probe:
+    """The three things `RecordFilter.matches` reads of a view, known without decoding."""
+
+    __slots__ = ("key_text", "record", "value_text")
+
+    def __init__(self, record: RawRecord, key_text: str, value_text: str) -> None:
+        self.record = record
+        self.key_text = key_text
+        self.value_text = value_text
