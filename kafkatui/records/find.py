@@ -66,7 +66,7 @@ class Finder:
         self._cancelled = False
         self._find_transcoder = getattr(decoder, "json_transcoder", None)
         self._transcoders: dict[bytes, Any] = {}
-        self._keys: dict[bytes | None, str] = {}  # key bytes -> key text
+        self._keys: dict[bytes | None, str] = {}  # key bytes -> key text (or "")
 
     def cancel(self) -> None:
         """Stop after the batch in hand (safe from another thread)."""
@@ -122,10 +122,9 @@ class Finder:
         text = self._value_text(record.value)
         if text is None:
             return None
-        # the key is decoded only when its bytes (or a header) may match at all
-        key_only = RawRecord(record.topic, record.partition, record.offset,
-                             record.timestamp_ms, record.key, None, record.headers)  # fmt: skip
-        key_text = self._key_text(record.key) if self.filter.may_match_raw(key_only) else ""
+        # the key is decoded only when its bytes may match at all (headers are matched
+        # on the probe itself)
+        key_text = self._key_text(record)
         return cast(RecordView, _Probe(record, key_text, text))
 
     def _value_text(self, value: bytes | None) -> str | None:
@@ -145,12 +144,20 @@ class Finder:
         # a top-level string's text is the string itself, not its JSON: decode those
         return None if text.startswith('"') else text
 
-    def _key_text(self, key: bytes | None) -> str:
+    def _key_text(self, record: RawRecord) -> str:
+        """The key's text, or "" when its bytes cannot match (remembered per key)."""
+        key = record.key
         found = self._keys.get(key)
         if found is None:
             if len(self._keys) >= _KEY_CACHE_MAX:
                 self._keys.clear()
-            found = self._keys[key] = decoded_text(self.decoder.decode(key, is_key=True))
+            alone = RawRecord(record.topic, 0, 0, 0, key, None, ())
+            found = (
+                decoded_text(self.decoder.decode(key, is_key=True))
+                if self.filter.may_match_raw(alone)
+                else ""
+            )
+            self._keys[key] = found
         return found
 
 
