@@ -87,6 +87,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         from kafkatui.cli.record_select import filter_predicate
 
         select = filter_predicate(args.filter, client.decoder())
+    tell, shown = stderr_progress()
     request = CopyRequest(
         args.source,
         args.destination,
@@ -95,13 +96,13 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         keep_partitions=args.keep_partitions,
         rate=args.rate,
         select=select,
+        progress=tell,
     )
-    tell, shown = stderr_progress()
     try:
         if args.execute:
-            report = client.transfers.copy(request, tell)
+            report = client.transfers.copy(request)
         else:
-            report = client.transfers.plan_copy(request, tell)
+            report = client.transfers.plan_copy(request)
     finally:
         shown.done()
     if args.json:

@@ -47,13 +47,12 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
     transfers = ctx.connected_client().transfers
-    request = RedriveRequest(args.topic, to=args.to, error_class=args.error_class, rate=args.rate)
     tell, shown = stderr_progress()
+    request = RedriveRequest(
+        args.topic, to=args.to, error_class=args.error_class, rate=args.rate, progress=tell
+    )
     try:
-        if args.execute:
-            report = transfers.redrive(request, tell)
-        else:
-            report = transfers.plan_redrive(request, tell)
+        report = transfers.redrive(request) if args.execute else transfers.plan_redrive(request)
     finally:
         shown.done()
     if args.json:

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
     from kafkatui.cluster.dlq import DlqSummary
     from kafkatui.cluster.scan import Scan, ScanProgress
-    from kafkatui.cluster.transfer import TransferProgress, TransferReport
+    from kafkatui.cluster.transfer import TransferReport
     from kafkatui.cluster.transfers import CopyRequest, RedriveRequest
 
 
@@ -175,18 +175,10 @@ class TransfersApi(Protocol):
         """The record at one offset; None when retention removed it or it is not there."""
         ...
 
-    def plan_redrive(
-        self, request: RedriveRequest, progress: Callable[[TransferProgress], None] | None = None
-    ) -> TransferReport: ...
-    def redrive(
-        self, request: RedriveRequest, progress: Callable[[TransferProgress], None] | None = None
-    ) -> TransferReport: ...  # (changes)
-    def plan_copy(
-        self, request: CopyRequest, progress: Callable[[TransferProgress], None] | None = None
-    ) -> TransferReport: ...
-    def copy(
-        self, request: CopyRequest, progress: Callable[[TransferProgress], None] | None = None
-    ) -> TransferReport: ...  # (changes)
+    def plan_redrive(self, request: RedriveRequest) -> TransferReport: ...
+    def redrive(self, request: RedriveRequest) -> TransferReport: ...  # (changes)
+    def plan_copy(self, request: CopyRequest) -> TransferReport: ...
+    def copy(self, request: CopyRequest) -> TransferReport: ...  # (changes)
     def cancel(self) -> None: ...
 
 

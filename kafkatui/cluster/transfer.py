@@ -72,6 +72,7 @@ class TransferSpec:
     keep_timestamps: bool = True
     rate: float | None = None  # records per second written, None for no limit
     fixed_targets: tuple[str, ...] | None = None  # None: learnt from a first read
+    options: dict[str, Any] = field(default_factory=dict)  # as asked: for the audit log
 
 
 @dataclass
@@ -96,6 +97,7 @@ class TransferReport:
     plan: Counter[tuple[str, int]] = field(default_factory=Counter)  # to write, per target
     written: int = 0  # acknowledged by the broker (execute only)
     elapsed_s: float = 0.0
+    options: dict[str, Any] = field(default_factory=dict)
 
     @property
     def to_write(self) -> int:
@@ -117,6 +119,7 @@ class TransferReport:
                 for (t, p), n in sorted(self.plan.items())
             ],
             "elapsed_s": round(self.elapsed_s, 3),
+            "options": self.options,
         }
 
 
@@ -138,7 +141,7 @@ class Walk:
         self.partitions_of = partitions_of  # raises NotFound for a missing topic
         self.spec = spec
         self.progress = progress
-        self.report = TransferReport(spec.kind, spec.source, execute=False)
+        self.report = TransferReport(spec.kind, spec.source, execute=False, options=spec.options)
         self._started = time.monotonic()
         self._round_robin: Counter[str] = Counter()
         self._cancelled = False

@@ -24,7 +24,13 @@ from kafkatui.cluster.dlq import (
     error_context,
     has_error_headers,
 )
-from kafkatui.cluster.errors import InvalidInput, NotFound, RemoteError, TimedOut
+from kafkatui.cluster.errors import (
+    InvalidInput,
+    KafkaTuiError,
+    NotFound,
+    RemoteError,
+    TimedOut,
+)
 from kafkatui.cluster.guard import Guard, changes
 from kafkatui.cluster.kafka_admin import LOG, KafkaAdmin
 from kafkatui.cluster.models import RawRecord
@@ -59,6 +65,8 @@ class CopyRequest:
     select: Callable[[RawRecord], bool] | None = None
     #: (partition, offset) of the records to copy (a selection in the TUI); None: all
     records: frozenset[tuple[int, int]] | None = None
+    #: told how far it got, from the worker thread (not part of the audit entry)
+    progress: Progress | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,7 @@ class RedriveRequest:
     #: (partition, offset) of the dead letters to redrive (a group or a selection); None: all
     records: frozenset[tuple[int, int]] | None = None
     rate: float | None = None
+    progress: Progress | None = field(default=None, repr=False, compare=False)
 
 
 def _copy_target(request: CopyRequest, *_a: Any, **_k: Any) -> str:
@@ -81,6 +90,12 @@ def _redrive_target(request: RedriveRequest, *_a: Any, **_k: Any) -> str:
 
 def _outcome(report: TransferReport) -> dict[str, Any]:
     return {"after": report.to_json()}
+
+
+class Interrupted(KafkaTuiError):
+    """Ctrl-C during a copy or redrive: it stopped after the writes in flight."""
+
+    exit_code = 130
 
 
 class Transfers:
@@ -114,24 +129,22 @@ class Transfers:
                 return next((r for r in batch if r.offset == offset), None)
         return None
 
-    def plan_redrive(
-        self, request: RedriveRequest, progress: Progress | None = None
-    ) -> TransferReport:
-        return self._walk(self._redrive_spec(request), progress).run()
+    def plan_redrive(self, request: RedriveRequest) -> TransferReport:
+        return self._walk(self._redrive_spec(request), request.progress).run()
 
     @changes("dlq.redrive", target=_redrive_target, details=_outcome)
-    def redrive(self, request: RedriveRequest, progress: Progress | None = None) -> TransferReport:
+    def redrive(self, request: RedriveRequest) -> TransferReport:
         """(changes) Write the chosen dead letters once to their topics (see transfer.py)."""
-        return self._execute(self._redrive_spec(request), progress)
+        return self._execute(self._redrive_spec(request), request.progress)
 
     # ---- copy --------------------------------------------------------------------------
-    def plan_copy(self, request: CopyRequest, progress: Progress | None = None) -> TransferReport:
-        return self._walk(self._copy_spec(request), progress).run()
+    def plan_copy(self, request: CopyRequest) -> TransferReport:
+        return self._walk(self._copy_spec(request), request.progress).run()
 
     @changes("topic.copy", target=_copy_target, details=_outcome)
-    def copy(self, request: CopyRequest, progress: Progress | None = None) -> TransferReport:
+    def copy(self, request: CopyRequest) -> TransferReport:
         """(changes) Copy the chosen records once into the destination (see transfer.py)."""
-        return self._execute(self._copy_spec(request), progress)
+        return self._execute(self._copy_spec(request), request.progress)
 
     def cancel(self) -> None:
         """Stop every running plan, copy and redrive after the record in hand."""
@@ -157,6 +170,15 @@ class Transfers:
             select=_selector(request.select, request.records),
             rate=request.rate,
             fixed_targets=(destination,),
+            options={
+                "from": f"{request.start.mode} {request.start.value}",
+                "partitions": request.start.partitions,
+                "until_ms": request.until_ms,
+                "filtered": request.select is not None,
+                "chosen_records": None if request.records is None else len(request.records),
+                "keep_partitions": keep,
+                "rate": request.rate,
+            },
         )
 
     def _redrive_spec(self, request: RedriveRequest) -> TransferSpec:
@@ -183,6 +205,12 @@ class Transfers:
             keep_timestamps=False,  # a new delivery: an old time would meet retention soon
             rate=request.rate,
             fixed_targets=(to,) if to is not None else None,
+            options={
+                "to": to,
+                "error_class": error_class,
+                "chosen_records": None if request.records is None else len(request.records),
+                "rate": request.rate,
+            },
         )
 
     # ---- running -----------------------------------------------------------------------
@@ -244,6 +272,15 @@ class Transfers:
 
         try:
             report = walk.run(send)
+        except KeyboardInterrupt:
+            # ended by the user: what is in flight is still waited for, and the audit entry
+            # (written for errors, not for an interrupt) says how far it got
+            left = _flush(producer, self.settings.timeout_s * 3)
+            raise Interrupted(
+                f"{spec.kind} interrupted: {walk.report.written} records written"
+                f"{f', {left} unanswered' if left else ''}. Run it again to finish: records "
+                "already written are skipped"
+            ) from None
         finally:
             left = _flush(producer, self.settings.timeout_s * 3)
         if fatal:

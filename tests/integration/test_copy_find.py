@@ -91,6 +91,8 @@ def test_copy_reproduces_keys_values_headers_partitions_and_timestamps(
     audit = (tmp_path / "state" / "kafkatui" / "audit.jsonl").read_text().splitlines()
     entry = json.loads(audit[-1])
     assert (entry["action"], entry["target"], entry["result"]) == ("topic.copy", f"{src} -> {dst}", "ok")  # noqa: E501
+    assert entry["after"]["written"] == 300 and entry["after"]["options"]["keep_partitions"]
+    assert entry["parameters"] == {}  # the progress callback is not logged
 
 
 def test_copy_partitions_by_key_as_kafka_does_and_filters(

@@ -190,8 +190,11 @@ def test_redrive_and_dlq_refuse_bad_input_clearly(letters: DeadLetters, sandbox:
     absent = run_cli("-b", bootstrap, "dlq", "t-no-such-topic-y", env=env)
     assert absent.returncode == 1 and "does not exist" in absent.stderr
     before = len(read_all(bootstrap, letters.source))
+    audit = tmp_path / "state" / "kafkatui" / "audit.jsonl"
+    failed = [json.loads(line) for line in audit.read_text().splitlines()]
+    assert [(e["action"], e["result"][:6]) for e in failed] == [("dlq.redrive", "error:")]
     read_only = run_cli("-b", bootstrap, "--read-only", "redrive", letters.dlq, "--to",
                         letters.source, "--execute", env=env)  # fmt: skip
     assert read_only.returncode == 4 and "read-only" in read_only.stderr
     assert len(read_all(bootstrap, letters.source)) == before
-    assert not (tmp_path / "state" / "kafkatui" / "audit.jsonl").exists()
+    assert len(audit.read_text().splitlines()) == 1  # a refusal changes nothing, logs nothing

@@ -107,7 +107,7 @@ class FakeTransfers:
         report.plan = Counter(target(r) for r in chosen)
         return report
 
-    def plan_redrive(self, request: RedriveRequest, progress: Any = None) -> TransferReport:
+    def plan_redrive(self, request: RedriveRequest) -> TransferReport:
         chosen = [r for r in dead_letters(request.topic)
                   if r.headers and (request.records is None
                                     or (r.partition, r.offset) in request.records)]  # fmt: skip
@@ -118,20 +118,20 @@ class FakeTransfers:
 
         return self._plan("redrive", request.topic, chosen, target)
 
-    def redrive(self, request: RedriveRequest, progress: Any = None) -> TransferReport:
+    def redrive(self, request: RedriveRequest) -> TransferReport:
         self._shared.change("dlq.redrive", request)
         report = self.plan_redrive(request)
         report.execute, report.written = True, report.to_write
         return report
 
-    def plan_copy(self, request: CopyRequest, progress: Any = None) -> TransferReport:
+    def plan_copy(self, request: CopyRequest) -> TransferReport:
         wanted = request.records
         chosen = [r for r in self._topic(request.source)
                   if wanted is None or (r.partition, r.offset) in wanted]  # fmt: skip
         return self._plan("copy", request.source, chosen,
                           lambda r: (request.destination, r.partition))  # fmt: skip
 
-    def copy(self, request: CopyRequest, progress: Any = None) -> TransferReport:
+    def copy(self, request: CopyRequest) -> TransferReport:
         self._shared.change("topic.copy", request)
         report = self.plan_copy(request)
         report.execute, report.written = True, report.to_write

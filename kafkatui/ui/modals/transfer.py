@@ -8,7 +8,7 @@ records per target partition and what is skipped, and writes only after `enter` 
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
 
 from rich.text import Text
 from textual import on
@@ -96,26 +96,29 @@ class TransferModal(KModal[TransferReport | None]):
     # ---- workers --------------------------------------------------------------------
     @io_work("transfer", "planning")
     def run_plan(self) -> None:
-        transfers, request = self.kapp.client.transfers, self.request
-        tell = self._teller()
+        transfers, request = self.kapp.client.transfers, self._told()
         if isinstance(request, RedriveRequest):
-            report = transfers.plan_redrive(request, tell)
+            report = transfers.plan_redrive(request)
         else:
-            report = transfers.plan_copy(request, tell)
+            report = transfers.plan_copy(request)
         self.post_message(self.Planned(report))
 
     @io_work("transfer", "writing")
     def run_write(self) -> None:
-        transfers, request = self.kapp.client.transfers, self.request
-        tell = self._teller()
+        transfers, request = self.kapp.client.transfers, self._told()
         if isinstance(request, RedriveRequest):
-            report = transfers.redrive(request, tell)
+            report = transfers.redrive(request)
         else:
-            report = transfers.copy(request, tell)
+            report = transfers.copy(request)
         self.post_message(self.Finished(report))
 
-    def _teller(self) -> Any:
-        return lambda progress: self.post_message(self.Moved(progress))
+    def _told(self) -> CopyRequest | RedriveRequest:
+        """The request, telling this dialog how far it got (by message: thread-safe)."""
+
+        def tell(progress: TransferProgress) -> None:
+            self.post_message(self.Moved(progress))
+
+        return replace(self.request, progress=tell)
 
     # ---- messages -------------------------------------------------------------------
     def on_transfer_modal_moved(self, message: Moved) -> None:
