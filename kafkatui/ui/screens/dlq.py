@@ -16,11 +16,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
+from textual.worker import Worker, WorkerState
 
 from kafkatui.cluster.dlq import DlqSummary, ErrorGroup, error_context
 from kafkatui.cluster.models import RawRecord
 from kafkatui.cluster.transfers import RedriveRequest
 from kafkatui.records.text import header_text
+from kafkatui.ui.app import error_text
 from kafkatui.ui.format import count
 from kafkatui.ui.screens.base import DetailView, TableView, back_binding
 from kafkatui.ui.widgets.keyed_table import Cell, Column, KeyedTable
@@ -101,6 +103,14 @@ class DlqView(TableView[ErrorGroup]):
             line += "  (no Kafka Connect error headers here)"
         self.query_one("#summary", Static).update(line)
         self.set_items(result.groups)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A failed read says so here too, not "reading..." for ever."""
+        if event.worker.group == self.POLL_GROUP and event.state is WorkerState.ERROR:
+            self.query_one("#summary", Static).update(
+                f"could not read {self.topic}: {error_text(event.worker.error)}"
+            )
+        # (Textual runs the base classes' handlers too: poll bookkeeping, the error path)
 
     def key_of(self, item: ErrorGroup) -> str:
         return group_key(item)
