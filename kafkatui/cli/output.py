@@ -1,36 +1,29 @@
-"""How the headless commands print: the SPEC §2.2 JSONL record, text lines, tables, JSON.
+"""How the headless commands print: the JSONL record (docs/jsonl.md), text lines, tables.
 
 `RecordFormatter` turns consumed messages into output lines. It is the hot path of
 `kafkatui tail`, so it builds each JSON line from pre-encoded pieces instead of a dict
 per record, caches the timestamp text per second and decoded keys (keys repeat), and
-skips the decoder entirely for `--value-format hex`. The generic path and the fast
-paths produce identical lines (a unit test holds them to that).
+skips the decoder entirely for `--value-format hex`. Every line it prints equals
+`records.RecordView.jsonl()` for the same record (a differential unit test holds it to
+that); the filter is `records.RecordFilter`, the one the TUI uses.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import IO, Any, Protocol
 
 from kafkatui.cluster.api import RecordDecoder
+from kafkatui.cluster.models import RawRecord
 from kafkatui.decode.model import Decoded
+from kafkatui.records.filter import RecordFilter
+from kafkatui.records.text import decoded_text, dumps, escape_line, header_map
+from kafkatui.records.view import RecordView
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str)
-_encode = _ENCODER.encode
-_encode_str = json.encoder.encode_basestring  # what the encoder uses with ensure_ascii=False
-# JSONEncoder.encode builds a C encoder on every call; decoded values are trees (never
-# cyclic), so one C encoder without the cycle check serves every record, twice as fast.
-_make_encoder: Any = getattr(json.encoder, "c_make_encoder", None)
-_encode_tree = (
-    None
-    if _make_encoder is None
-    else _make_encoder(None, str, _encode_str, None, ":", ",", False, False, True)
-)
-_KEY_CACHE_MAX = 65_536  # decoded keys kept: high-cardinality keys (user ids) must fit
 _MILLIS = tuple(f"{n:03d}" for n in range(1000))
+_KEY_CACHE_MAX = 65_536  # decoded keys kept: high-cardinality keys (user ids) must fit
 _FORMAT_JSON = {
     name: f'"{name}"' for name in ("avro", "protobuf", "json-schema", "json", "text", "hex", "null")
 }
@@ -60,77 +53,6 @@ class MessageLike(Protocol):
     def headers(self) -> Any: ...
 
 
-def dumps(value: Any) -> str:
-    """Compact JSON, non-ASCII kept as is."""
-    if type(value) is str:
-        return _encode_str(value)  # the common case, without the encoder's overhead
-    if _encode_tree is not None:
-        try:
-            return "".join(_encode_tree(value, 0))
-        except (RecursionError, ValueError, TypeError):
-            pass  # too deep or odd: the standard encoder says what is wrong
-    return _encode(value)
-
-
-def rfc3339_ms(timestamp_ms: int) -> str:
-    """2026-11-28T07:05:35.123Z"""
-    seconds, millis = divmod(timestamp_ms, 1000)
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + f".{millis:03d}Z"
-
-
-def header_map(headers: Iterable[tuple[str, bytes | None]] | None) -> dict[str, str | None]:
-    """{name: text if valid UTF-8, else base64}; a null header value stays null."""
-    result: dict[str, str | None] = {}
-    for name, raw in headers or ():
-        if raw is None:
-            result[name] = None
-            continue
-        try:
-            result[name] = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            result[name] = base64.b64encode(raw).decode("ascii")
-    return result
-
-
-def decoded_text(decoded: Decoded) -> str:
-    """The text a filter searches and `--format text` shows for one key or value."""
-    if decoded.error is not None:
-        return decoded.hex or ""
-    value = decoded.value
-    if value is None:
-        return ""
-    return value if isinstance(value, str) else dumps(value)
-
-
-def record_document(
-    topic: str,
-    partition: int,
-    offset: int,
-    timestamp_ms: int | None,
-    key: Decoded,
-    value: Decoded,
-    headers: Iterable[tuple[str, bytes | None]] | None,
-) -> dict[str, Any]:
-    """The SPEC §2.2 JSONL object for one record (the reference the fast path matches)."""
-    doc: dict[str, Any] = {
-        "topic": topic,
-        "partition": partition,
-        "offset": offset,
-        "timestamp": None if timestamp_ms is None or timestamp_ms < 0 else rfc3339_ms(timestamp_ms),
-        "key": key.value if key.error is None else None,
-        "value": value.value if value.error is None else None,
-        "headers": header_map(headers),
-        "key_format": key.format,
-        "value_format": value.format,
-        "schema_id": value.schema_id,
-    }
-    for side, decoded in (("key", key), ("value", value)):
-        if decoded.error is not None:
-            doc[f"{side}_error"] = decoded.error
-            doc[f"{side}_hex"] = decoded.hex
-    return doc
-
-
 class _Fields:
     """One side (key or value) pre-encoded: JSON of the value and of the format, extras."""
 
@@ -155,7 +77,7 @@ class _Fields:
 
 
 class RecordFormatter:
-    """Formats batches of messages as JSONL (SPEC §2.2) or text lines, with a filter."""
+    """Formats batches of messages as JSONL (docs/jsonl.md) or text lines, with a filter."""
 
     def __init__(
         self,
@@ -170,7 +92,7 @@ class RecordFormatter:
         self.output = output
         self.key_format = key_format
         self.value_format = value_format
-        self.filter_text = filter_text or None
+        self.filter = RecordFilter(filter_text or "")
         self._key_cache: dict[bytes | None, _Fields] = {}
         # wire header -> (one-pass Avro-to-JSON reader, the line's value_format and schema_id
         # members); see decode.avro_json
@@ -188,15 +110,22 @@ class RecordFormatter:
         """
         if not messages:
             return []
-        if self.output == "jsonl" and self.filter_text is None:
+        record_filter = self.filter
+        if self.output == "jsonl" and not record_filter:
             return self._jsonl_lines(messages)
         lines: list[str] = []
-        needle = self.filter_text
         for msg in messages:
-            key = self._key(msg.key())
-            value = self._value(msg.value())
-            if needle is not None and needle not in key.text and needle not in value.text:
-                continue
+            if record_filter:
+                record = _raw_record(msg)
+                if not record_filter.may_match_raw(record):
+                    continue  # cannot match whatever it decodes to: skip the decoding
+                key = self._key(msg.key())
+                value = self._value(msg.value())
+                if not record_filter.matches(RecordView(record, key.decoded, value.decoded)):
+                    continue
+            else:
+                key = self._key(msg.key())
+                value = self._value(msg.value())
             if self.output == "jsonl":
                 lines.append(self._jsonl_line(msg, key, value))
             else:
@@ -327,8 +256,8 @@ class RecordFormatter:
     def _text_line(self, msg: MessageLike, key: _Fields, value: _Fields) -> str:
         """timestamp, partition, offset, key, value, tab-separated; newlines escaped."""
         ts = self._stamp(msg.timestamp()[1]).strip('"')
-        key_text = _one_line(key.text)
-        value_text = _one_line(value.text)
+        key_text = escape_line(key.text)
+        value_text = escape_line(value.text)
         return f"{ts}\t{msg.partition()}\t{msg.offset()}\t{key_text}\t{value_text}\n"
 
     def _stamp(self, timestamp_ms: int) -> str:
@@ -355,8 +284,17 @@ class RecordFormatter:
         return _Fields(self.decoder.decode(data, is_key=False, fmt=self.value_format), "value")
 
 
-def _one_line(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+def _raw_record(msg: MessageLike) -> RawRecord:
+    """The message as the record pipeline's RawRecord (for the filter)."""
+    return RawRecord(
+        msg.topic() or "",
+        msg.partition() or 0,
+        msg.offset() or 0,
+        msg.timestamp()[1],
+        msg.key(),
+        msg.value(),
+        tuple(msg.headers() or ()),
+    )
 
 
 # ---- tables and JSON documents --------------------------------------------------------

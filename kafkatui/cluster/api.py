@@ -13,7 +13,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from kafkatui.cluster.models import (
     Acl,
@@ -37,6 +37,14 @@ from kafkatui.cluster.models import (
     TopicSummary,
 )
 from kafkatui.decode.model import Decoded
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from kafkatui.cluster.dlq import DlqSummary
+    from kafkatui.cluster.scan import Scan, ScanProgress
+    from kafkatui.cluster.transfer import TransferReport
+    from kafkatui.cluster.transfers import CopyRequest, RedriveRequest
 
 
 class BrokersApi(Protocol):
@@ -153,6 +161,27 @@ class HealthApi(Protocol):
         ...
 
 
+class TransfersApi(Protocol):
+    """Dead-letter triage, redrive and copy (see cluster/transfers.py)."""
+
+    def dlq(
+        self, topic: str, progress: Callable[[ScanProgress], None] | None = None
+    ) -> DlqSummary: ...
+    def scan(self, topic: str, start: TailStart, until_ms: int | None = None) -> Scan:
+        """A bounded read of a topic, to the end offsets seen when it opens (find)."""
+        ...
+
+    def record_at(self, topic: str, partition: int, offset: int) -> RawRecord | None:
+        """The record at one offset; None when retention removed it or it is not there."""
+        ...
+
+    def plan_redrive(self, request: RedriveRequest) -> TransferReport: ...
+    def redrive(self, request: RedriveRequest) -> TransferReport: ...  # (changes)
+    def plan_copy(self, request: CopyRequest) -> TransferReport: ...
+    def copy(self, request: CopyRequest) -> TransferReport: ...  # (changes)
+    def cancel(self) -> None: ...
+
+
 @dataclass(frozen=True)
 class TailStart:
     """Where a tail starts. mode: earliest | latest | offset | last | timestamp."""
@@ -209,6 +238,7 @@ class KafkaTuiClient(Protocol):
     registry: RegistryApi
     acls: AclsApi
     health: HealthApi
+    transfers: TransfersApi
 
     def open_tail(self, topic: str, start: TailStart, capacity: int = 100_000) -> TailSession: ...
     def decoder(self) -> RecordDecoder: ...

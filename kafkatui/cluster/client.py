@@ -22,6 +22,7 @@ from kafkatui.cluster.api import (
     RegistryApi,
     TailStart,
     TopicsApi,
+    TransfersApi,
 )
 from kafkatui.cluster.guard import Guard, default_audit_path
 from kafkatui.cluster.settings import ConnectionSettings
@@ -126,6 +127,12 @@ def _schema_ids(client: ClusterClient) -> SchemaIdLookup | None:
     return SchemaIdLookup(endpoint)
 
 
+def _transfers(client: ClusterClient) -> TransfersApi:
+    from kafkatui.cluster.transfers import Transfers
+
+    return Transfers(client.admin, client.guard)
+
+
 def _decoder(client: ClusterClient) -> RecordDecoder:
     from kafkatui.decode.auto import AutoDecoder
 
@@ -145,6 +152,7 @@ class ClusterClient:
     connect = _Lazy(_connect)
     registry = _Lazy(_registry)
     schema_ids = _Lazy(_schema_ids)
+    transfers = _Lazy(_transfers)
     _decoder = _Lazy(_decoder)
 
     def __init__(self, settings: ConnectionSettings, guard: Guard | None = None) -> None:

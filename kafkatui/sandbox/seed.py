@@ -68,6 +68,7 @@ def seed(status: dict[str, Any], say: Say = lambda _m: None) -> None:
         raise RuntimeError("seed: some demo records were not acknowledged within 60s")
     _set_group_offsets(bootstrap, say)
     _ensure_connectors(status, say)
+    _ensure_dead_letters(status, say)
 
 
 # ---- topics and records ------------------------------------------------------------------
@@ -307,6 +308,14 @@ def _ensure_connectors(status: dict[str, Any], say: Say) -> None:
         http.put("/connectors/orders-archive/pause").raise_for_status()
         _wait_connector(http, "orders-archive", "PAUSED")
     say("connectors: clickstream-file-source, orders-archive (paused), broken-sink")
+
+
+def _ensure_dead_letters(status: dict[str, Any], say: Say) -> None:
+    """Real dead letters in orders.dlq, written by Kafka Connect (see dead_letters.py)."""
+    from kafkatui.sandbox.dead_letters import ensure_dead_letter_sink
+
+    export = Path(status["state_dir"]) / "connect" / "orders-export.json"
+    ensure_dead_letter_sink(status["connect"], status["bootstrap_servers"], export, say=say)
 
 
 def _wait_connector(http: httpx.Client, name: str, state: str, timeout_s: float = 60) -> None:

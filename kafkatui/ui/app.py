@@ -299,7 +299,7 @@ class KafkaTuiApp(App[int]):
     # ---- the command line -------------------------------------------------------------
     def command_words(self) -> list[str]:
         words = [*self.VIEW_KEYS, "acls", "log", "audit", "quit", "help"]
-        words += [f"tail {t}" for t in self.known_topics]
+        words += [f"{verb} {t}" for verb in ("tail", "find", "dlq") for t in self.known_topics]
         words += [f"theme {t}" for t in sorted(self.available_themes)]
         words += [f"profile {p}" for p in self.profiles]
         return words
@@ -317,6 +317,10 @@ class KafkaTuiApp(App[int]):
             self.action_help()
         elif verb == "tail" and arg:
             self.open_tail(arg)
+        elif verb in ("find", "dlq") and arg:
+            from kafkatui.ui.screens.find_commands import run_find_or_dlq
+
+            run_find_or_dlq(self, verb, arg)
         elif verb == "theme" and arg:
             if self.apply_theme(arg):
                 self.notify(f"theme {arg}")

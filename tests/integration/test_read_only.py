@@ -46,6 +46,7 @@ from kafkatui.cluster.errors import ReadOnlyError
 from kafkatui.cluster.guard import CHANGING_ACTIONS, Guard
 from kafkatui.cluster.models import Acl, ResetMode, ResetSpec, TopicPartition
 from kafkatui.cluster.settings import ConnectionSettings
+from kafkatui.cluster.transfers import CopyRequest, RedriveRequest
 from tests.integration.kafka_helpers import commit, drop_groups, drop_topic, make_topic, wait_until
 from tests.integration.safety_support import (
     assert_one_clean_line,
@@ -58,7 +59,7 @@ from tests.ui.support import settle, typed
 
 pytestmark = pytest.mark.integration
 
-SUB_APIS = ("brokers", "topics", "groups", "connect", "registry", "acls", "health")
+SUB_APIS = ("brokers", "topics", "groups", "connect", "registry", "acls", "health", "transfers")
 CONNECT_CLUSTER = "sandbox"  # the name conftest gives the sandbox's Connect endpoint
 SCHEMA = json.dumps({"type": "record", "name": "R", "fields": [{"name": "a", "type": "int"}]})
 SCHEMA_V2 = json.dumps({"type": "record", "name": "R", "fields": [
@@ -262,6 +263,8 @@ CASES: dict[str, Args] = {
     "schema.register": lambda w, c: (w.subject, SCHEMA_V2),
     "schema.delete_subject": lambda w, c: (w.subject, True),
     "schema.delete_version": lambda w, c: (w.subject, 1, True),
+    "topic.copy": lambda w, c: (CopyRequest(w.topic, w.new_topic),),
+    "dlq.redrive": lambda w, c: (RedriveRequest(w.topic, to=w.topic),),
 }
 
 

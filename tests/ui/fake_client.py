@@ -47,6 +47,7 @@ from kafkatui.cluster.models import (
     TopicSummary,
 )
 from kafkatui.decode.model import Decoded
+from tests.ui.fake_transfers import FakeTransfers
 
 BASE_TS = 1_767_225_600_000  # 2026-01-01T00:00:00Z
 
@@ -699,6 +700,7 @@ class FakeClient:
         self.registry = FakeRegistry(self._shared)
         self.acls = FakeAcls(self._shared)
         self.health = FakeHealth()
+        self.transfers = FakeTransfers(self._shared, demo_records)
         self.tails: list[FakeTailSession] = []
         self.closed = False
 

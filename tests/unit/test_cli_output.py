@@ -9,16 +9,11 @@ from typing import Any
 
 import pytest
 
-from kafkatui.cli.output import (
-    RecordFormatter,
-    decoded_text,
-    header_map,
-    record_document,
-    rfc3339_ms,
-    table,
-)
+from kafkatui.cli.output import RecordFormatter, table
 from kafkatui.decode.auto import AutoDecoder
 from kafkatui.decode.model import Decoded
+from kafkatui.records.text import decoded_text, header_map, rfc3339_ms
+from kafkatui.records.view import record_document
 
 TS = 1795849535123  # 2026-11-28T...Z with 123 ms
 

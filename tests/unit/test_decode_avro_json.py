@@ -16,10 +16,12 @@ from typing import Any
 import pytest
 from fastavro.utils import generate_many
 
-from kafkatui.cli.output import RecordFormatter, dumps, record_document
+from kafkatui.cli.output import RecordFormatter
 from kafkatui.decode.auto import AutoDecoder
 from kafkatui.decode.avro import AvroCodec, encode_avro
 from kafkatui.decode.errors import DecodeFailure
+from kafkatui.records.text import dumps
+from kafkatui.records.view import record_document
 from tests.unit.decode_fakes import MemoryRegistry
 from tests.unit.test_cli_output import Msg
 

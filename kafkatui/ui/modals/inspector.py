@@ -10,8 +10,10 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from kafkatui.decode.model import Decoded
+from kafkatui.records.text import header_text
+from kafkatui.records.view import RecordView
 from kafkatui.ui.format import timestamp_ms
-from kafkatui.ui.records import RecordView, header_text, pretty, to_jsonl
+from kafkatui.ui.records import pretty
 from kafkatui.ui.screens.base import KModal
 from kafkatui.ui.widgets.long_text import LongText
 
@@ -83,5 +85,5 @@ class InspectorModal(KModal[None]):
         whole.focus()
 
     def action_copy(self) -> None:
-        self.app.copy_to_clipboard(to_jsonl(self.view))
+        self.app.copy_to_clipboard(self.view.jsonl())
         self.notify("record copied (OSC 52)")

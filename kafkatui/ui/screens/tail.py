@@ -24,8 +24,9 @@ from textual.widgets import Input, Static
 
 from kafkatui.cluster.api import TailStart
 from kafkatui.cluster.models import TailStats
+from kafkatui.records.filter import RecordFilter
+from kafkatui.records.view import RecordView, decode_record
 from kafkatui.ui.format import count
-from kafkatui.ui.records import RecordView, decode_record, to_jsonl
 from kafkatui.ui.screens.base import View
 from kafkatui.ui.widgets.inputs import KInput
 from kafkatui.ui.widgets.tail_log import TailLog
@@ -52,6 +53,8 @@ class TailView(View):
         Binding("e", "export", "Export", id="tail.export"),
         Binding("y", "copy", "Copy", id="tail.copy"),
         Binding("w", "wrap", "Wrap", id="tail.wrap"),
+        Binding("F", "find", "Find", show=False, id="tail.find"),
+        Binding("C", "copy_to_topic", "Copy to topic", show=False, id="tail.copy_to_topic"),
         Binding("escape", "back", "Back", id="tail.back"),
     ]
     HELP = "Moving up stops following; G or space follows again. Filters apply while tailing."
@@ -171,10 +174,15 @@ class TailView(View):
         decoder = self._pump_decoder()
         views: dict[int, RecordView]
         seqs: Sequence[int]
-        if needle:
+        record_filter = RecordFilter(needle)
+        if record_filter:
             batch = session.read(after, BATCH_LIMIT)
-            decoded = ((seq, decode_record(rec, decoder)) for seq, rec in batch)
-            views = {seq: view for seq, view in decoded if view.matches(needle)}
+            decoded = (
+                (seq, decode_record(rec, decoder))
+                for seq, rec in batch
+                if record_filter.may_match_raw(rec)
+            )
+            views = {seq: view for seq, view in decoded if record_filter.matches(view)}
             seqs = list(views)
             last = batch[-1][0] if batch else after
             more = len(batch) == BATCH_LIMIT
@@ -321,10 +329,32 @@ class TailView(View):
         view = self.log_view.current
         if view is None:
             return
-        self.app.copy_to_clipboard(to_jsonl(view))
+        self.app.copy_to_clipboard(view.jsonl())
         self.notify(
             f"copied {view.record.topic}-{view.record.partition}@{view.record.offset} (OSC 52)"
         )
+
+    def action_find(self) -> None:
+        """Scan the whole topic for the filter's text (or ask for one)."""
+        from kafkatui.ui.screens.find import FindView, ask_find
+
+        if self.filter_text:
+            self.app.push_screen(FindView(self.topic, self.filter_text))
+        else:
+            ask_find(self, self.topic)
+
+    def action_copy_to_topic(self) -> None:
+        """Copy the records listed (what the filter kept) to another topic."""
+        if self.session is None:
+            return
+        found = (self.session.get(seq) for seq in self.log_view.rows)
+        records = [(r.partition, r.offset) for r in found if r is not None]
+        if not records:
+            self.notify("nothing listed to copy", severity="warning")
+            return
+        from kafkatui.ui.modals.copy_target import ask_copy
+
+        ask_copy(self, self.topic, records)
 
     def action_seek(self) -> None:
         from kafkatui.ui.modals.seek import SeekModal
@@ -377,7 +407,7 @@ class TailView(View):
             for index, seq in enumerate(seqs, start=1):
                 record = self.session.get(seq)
                 if record is not None:
-                    out.write(to_jsonl(decode_record(record, decoder)) + "\n")
+                    out.write(decode_record(record, decoder).jsonl() + "\n")
                     written += 1
                 if index % EXPORT_PROGRESS_EVERY == 0:
                     self.post_message(self.ExportProgress(index, len(seqs), str(path), False))

@@ -45,6 +45,7 @@ class TopicsView(TableView[TopicSummary]):
         Binding("plus", "add_partitions", "+Parts", id="topics.add_partitions"),
         Binding("ctrl+d", "delete", "Delete", id="topics.delete"),
         Binding("P", "produce", "Produce", id="topics.produce"),
+        Binding("F", "find", "Find", show=False, id="topics.find"),
     ]
     HELP = "Columns fill in as their batched calls answer; '-' means not known yet."
     name_width: int | None = None  # long names are cut to this, so every column fits
@@ -181,6 +182,12 @@ class TopicsView(TableView[TopicSummary]):
     def action_describe(self) -> None:
         if self.current is not None:
             self.open_item(self.current)
+
+    def action_find(self) -> None:
+        if self.current is not None:
+            from kafkatui.ui.screens.find import ask_find
+
+            ask_find(self, self.current.name)
 
     def action_tail(self) -> None:
         if self.current is not None:

@@ -28,8 +28,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from kafkatui.records.view import RecordView
 from kafkatui.ui.format import format_level, timestamp_ms
-from kafkatui.ui.records import RecordView
+from kafkatui.ui.records import shown
 from kafkatui.ui.widgets.glyphs import cut
 from kafkatui.ui.widgets.seq_rows import SeqRows
 
@@ -180,7 +181,7 @@ class TailLog(ScrollView, can_focus=True):
         """From the decoded text when cached, else the raw size: layout needs no decoding."""
         view = self._views.get(seq)
         if isinstance(view, RecordView):
-            length = len(view.value_text) + len(view.key_text)
+            length = len(shown(view.value, view.value_text)) + len(shown(view.key, view.key_text))
         else:
             length = self._raw_size(seq)
         return max(1, min(MAX_WRAP_LINES, math.ceil((length + PREFIX_WIDTH) / max(10, width))))
@@ -367,11 +368,11 @@ class TailLog(ScrollView, can_focus=True):
         text = Text(no_wrap=not self.wrap, end="")
         text.append(timestamp_ms(record.timestamp_ms)[11:], style=meta)
         text.append(f" {record.partition:>2}:{record.offset:<8} ", style=meta)
-        key = view.key_text
+        key = shown(view.key, view.key_text)
         text.append((key[: KEY_WIDTH - 1] + "~" if len(key) > KEY_WIDTH else key).ljust(KEY_WIDTH))
         text.append(" ")
         level = format_level(view.value.format, bool(view.value.error))
-        text.append(view.value_text, style=colours.get(level, ""))
+        text.append(shown(view.value, view.value_text), style=colours.get(level, ""))
         if record.headers:
             text.append(f"  [{len(record.headers)}h]", style=meta)
         return text
