@@ -103,10 +103,11 @@ def test_check_disk_usage_follows_the_limits(sandbox: dict, tmp_path: Path) -> N
                          "--disk-warn", below, "--disk-critical", above)  # fmt: skip
     [disk] = [f for f in json.loads(out) if f["code"] == "DISK_USAGE_HIGH"]
     assert disk["severity"] == "warning", err
+    assert code == 1
     code, out, _ = cli(sandbox, tmp_path, "check", "--json", "--lag-window", "0",
                        "--disk-warn", below, "--disk-critical", below)  # fmt: skip
     [disk] = [f for f in json.loads(out) if f["code"] == "DISK_USAGE_HIGH"]
-    assert disk["severity"] == "critical"
-    _code, out, _ = cli(sandbox, tmp_path, "check", "--json", "--lag-window", "0",
-                       "--disk-warn", above, "--disk-critical", above)  # fmt: skip
+    assert disk["severity"] == "critical" and code == 1
+    _, out, _ = cli(sandbox, tmp_path, "check", "--json", "--lag-window", "0",
+                    "--disk-warn", above, "--disk-critical", above)  # fmt: skip
     assert not [f for f in json.loads(out) if f["code"] == "DISK_USAGE_HIGH"]
