@@ -5,8 +5,8 @@
 "usable_bytes", "used_percent", "size_bytes", "partitions", "cordoned"}]}]} (SPEC §2.5).
 A voter or observer is {"id", "log_end_offset", "lag", "last_fetch_ms",
 "last_caught_up_ms"} (epoch milliseconds). When the cluster cannot tell (no KRaft, or an
-authentication the second admin client cannot use), "quorum" is null and the reason is
-under "unavailable".
+authentication the second admin client cannot use), "quorum" is null or "log_dirs" empty,
+and the reason goes to stderr.
 """
 
 from __future__ import annotations
@@ -62,7 +62,6 @@ def log_dir_document(d: LogDir) -> dict[str, Any]:
         "size_bytes": d.size_bytes,
         "partitions": d.partitions,
         "cordoned": d.cordoned,
-        "offline": d.offline,
     }
 
 
@@ -93,24 +92,24 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
             for b in info.brokers
         ],
     }
-    if unavailable:
-        document["unavailable"] = unavailable
     if args.json:
         write_json(sys.stdout, document)
     else:
-        sys.stdout.write(_text(document))
+        sys.stdout.write(_text(document, usage))
+    for what, reason in unavailable.items():
+        print(f"{what} unavailable: {reason}", file=sys.stderr)
     return 0
 
 
-def _text(doc: dict[str, Any]) -> str:
+def _text(doc: dict[str, Any], usage: DiskUsage) -> str:
+    offline = {(d.broker_id, d.path): d.error for d in usage.log_dirs if d.offline}
     rows = [
         (b["id"], b["host"], b["port"], b["rack"], d["path"], d["used_percent"], d["total_bytes"],
          d["size_bytes"], d["partitions"], "yes" if d["cordoned"] else "",
-         "OFFLINE" if d["offline"] else "")
+         f"OFFLINE ({offline[(b['id'], d['path'])]})" if (b["id"], d["path"]) in offline else "")
         for b in doc["brokers"]
         for d in b["log_dirs"] or [dict.fromkeys(("path", "used_percent", "total_bytes",
-                                                   "size_bytes", "partitions", "cordoned",
-                                                   "offline"))]
+                                                   "size_bytes", "partitions", "cordoned"))]
     ]  # fmt: skip
     out = f"controller {doc['controller']}\n"
     out += table(("ID", "HOST", "PORT", "RACK", "LOG_DIR", "USED_%", "TOTAL_BYTES",
@@ -126,6 +125,4 @@ def _text(doc: dict[str, Any]) -> str:
         out += "\nKRaft quorum\n" + table(
             ("NODE", "ROLE", "LEADER", "LAG", "LAST_CAUGHT_UP_MS"), members
         )
-    for what, reason in doc.get("unavailable", {}).items():
-        out += f"\n{what} unavailable: {reason}\n"
     return out
