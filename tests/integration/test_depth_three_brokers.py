@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -106,3 +107,76 @@ def test_the_stuck_transaction_scenario(client: ClusterClient, three: dict, tmp_
     assert [g.gap for g in client.transactions.gaps(open_txn.partitions)] == [3, 2]
     client.transactions.abort(open_txn)
     assert [g.gap for g in client.transactions.gaps(open_txn.partitions)] == [0, 0]
+
+
+def test_a_throttled_reassignment_shows_in_detail_and_check(
+    client: ClusterClient, three: dict
+) -> None:
+    """A replica added under a 1 KiB/s throttle stays "in progress" long enough to see."""
+    from confluent_kafka.admin import ConfigResource, ResourceType
+    from kafka.admin import KafkaAdminClient
+    from kafka.structs import TopicPartition as PyTopicPartition
+
+    bootstrap = three["bootstrap_servers"]
+    admin = AdminClient({"bootstrap.servers": bootstrap})
+    admin.create_topics([NewTopic("moving", replica_assignment=[[1]])])["moving"].result(30)
+    wait_until(lambda: "moving" in admin.list_topics(timeout=10).topics, "the topic")
+    produce(ConnectionSettings(bootstrap_servers=bootstrap), "moving", {0: 2000})
+    throttle = {"leader.replication.throttled.rate": "1024",
+                "follower.replication.throttled.rate": "1024"}  # fmt: skip
+    for broker in ("1", "2"):
+        admin.alter_configs([ConfigResource(ResourceType.BROKER, broker, set_config=throttle)])[
+            ConfigResource(ResourceType.BROKER, broker)
+        ].result(30)
+    admin.alter_configs(
+        [ConfigResource(ResourceType.TOPIC, "moving", set_config={
+            "leader.replication.throttled.replicas": "*",
+            "follower.replication.throttled.replicas": "*"})]
+    )[ConfigResource(ResourceType.TOPIC, "moving")].result(30)  # fmt: skip
+    mover = KafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
+    try:
+        mover.alter_partition_reassignments({PyTopicPartition("moving", 0): [1, 2]})
+        [part] = client.topics.describe("moving").partitions
+        assert part.adding == (2,) and part.removing == ()
+        found = client.health.check()
+        [moving] = [f for f in found if f.code == "REASSIGNMENT_IN_PROGRESS"]
+        assert (moving.severity, moving.subject) == ("info", "moving")
+        assert "0 (adding [2], removing [])" in moving.detail
+    finally:
+        mover.alter_partition_reassignments({PyTopicPartition("moving", 0): None})  # cancel
+        mover.close()
+    wait_until(lambda: client.brokers.reassignments("moving") == [], "the cancel")
+    assert not [f for f in client.health.check() if f.code == "REASSIGNMENT_IN_PROGRESS"]
+
+
+def test_the_demo_settlements_commit_normally(client: ClusterClient, three: dict) -> None:
+    import threading
+
+    from confluent_kafka import Consumer
+
+    from kafkatui.sandbox import traffic
+    from kafkatui.sandbox.layout import SandboxLayout
+
+    layout = SandboxLayout.load(Path(three["state_dir"]))
+    assert layout is not None
+    stop = threading.Event()
+    worker = threading.Thread(target=traffic._settlements, args=(layout, stop))
+    worker.start()
+    try:
+        consumer = Consumer({"bootstrap.servers": three["bootstrap_servers"],
+                             "group.id": "settled-reader", "isolation.level": "read_committed",
+                             "auto.offset.reset": "earliest"})  # fmt: skip
+        consumer.subscribe(["payments.settled"])
+        seen: list[bytes] = []
+
+        def committed_batches() -> bool:
+            seen.extend(m.value() for m in consumer.consume(100, timeout=1.0) if not m.error())
+            return len({json.loads(v)["batch"] for v in seen}) >= 2
+
+        wait_until(committed_batches, "two committed settlement batches", timeout_s=60)
+        consumer.close()
+        young = [t for t in client.transactions.list() if t.transactional_id == "settlements"]
+        assert all((t.age_seconds(int(time.time() * 1000)) or 0) < 30 for t in young)
+    finally:
+        stop.set()
+        worker.join(30)
