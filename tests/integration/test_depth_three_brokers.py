@@ -119,9 +119,15 @@ def test_a_throttled_reassignment_shows_in_detail_and_check(
 
     bootstrap = three["bootstrap_servers"]
     admin = AdminClient({"bootstrap.servers": bootstrap})
-    admin.create_topics([NewTopic("moving", replica_assignment=[[1]])])["moving"].result(30)
+    admin.create_topics([NewTopic("moving", 1, replica_assignment=[[1]])])["moving"].result(30)
     wait_until(lambda: "moving" in admin.list_topics(timeout=10).topics, "the topic")
-    produce(ConnectionSettings(bootstrap_servers=bootstrap), "moving", {0: 2000})
+    from confluent_kafka import Producer
+
+    filler = Producer({"bootstrap.servers": bootstrap, "linger.ms": 50})
+    for _ in range(20_000):  # 20 MB: hours at the throttle below
+        filler.produce("moving", value=b"x" * 1000, partition=0)
+        filler.poll(0)
+    assert filler.flush(60) == 0
     throttle = {"leader.replication.throttled.rate": "1024",
                 "follower.replication.throttled.rate": "1024"}  # fmt: skip
     for broker in ("1", "2"):
@@ -139,7 +145,9 @@ def test_a_throttled_reassignment_shows_in_detail_and_check(
         [part] = client.topics.describe("moving").partitions
         assert part.adding == (2,) and part.removing == ()
         found = client.health.check()
-        [moving] = [f for f in found if f.code == "REASSIGNMENT_IN_PROGRESS"]
+        moves = [f for f in found if f.code == "REASSIGNMENT_IN_PROGRESS"]
+        assert len(moves) == 1, [(f.code, f.subject, f.detail) for f in found]
+        [moving] = moves
         assert (moving.severity, moving.subject) == ("info", "moving")
         assert "0 (adding [2], removing [])" in moving.detail
     finally:
