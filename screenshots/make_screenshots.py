@@ -135,6 +135,8 @@ async def drive(d: Driver) -> None:
     await d.step("health", "6", wait=3)
     await d.command("acls")
     await d.step("acls")
+    await d.command("transactions")
+    await d.step("transactions", wait=3)
     await d.step("help", "question_mark", wait=0)
     await d.keys("escape", "1")
     await d.command("theme light")

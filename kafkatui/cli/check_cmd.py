@@ -7,6 +7,8 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from kafkatui.cli.output import table, write_json
+from kafkatui.cluster.deep_models import DepthLimits
+from kafkatui.cluster.errors import UsageError
 
 if TYPE_CHECKING:
     from kafkatui.cli.main import CliContext
@@ -30,11 +32,33 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="sample consumer lag over this many seconds to spot lag that keeps growing "
         "(CONSUMER_LAG_GROWING); 0 skips the sampling (default 10)",
     )
-    return parser
+    parser.add_argument("--disk-warn", type=float, default=80.0, metavar="PCT",
+                        help="DISK_USAGE_HIGH warning at this %% of a log dir's disk (80)")
+    parser.add_argument("--disk-critical", type=float, default=90.0, metavar="PCT",
+                        help="DISK_USAGE_HIGH critical at this %% (90)")
+    parser.add_argument("--txn-age", type=float, default=300.0, metavar="SECONDS",
+                        help="OPEN_TRANSACTION for a transaction open this long (300)")
+    return parser  # fmt: skip
+
+
+def _limits(args: argparse.Namespace) -> DepthLimits:
+    for name in ("disk_warn", "disk_critical"):
+        if not 0 <= getattr(args, name) <= 100:
+            raise UsageError(f"--{name.replace('_', '-')} must be a percentage from 0 to 100")
+    if args.disk_warn > args.disk_critical:
+        raise UsageError("--disk-warn must not be above --disk-critical")
+    if args.txn_age < 0:
+        raise UsageError("--txn-age must not be negative")
+    return DepthLimits(
+        disk_warn_pct=args.disk_warn, disk_critical_pct=args.disk_critical, txn_age_s=args.txn_age
+    )
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
-    found = ctx.connected_client().health.check(lag_window_s=max(0.0, args.lag_window))
+    limits = _limits(args)
+    found = ctx.connected_client().health.check(
+        lag_window_s=max(0.0, args.lag_window), limits=limits
+    )
     findings = sorted(found, key=lambda f: (_ORDER.get(f.severity, 3), f.code, f.subject))
     if args.json:
         write_json(

@@ -29,7 +29,10 @@ if TYPE_CHECKING:
     from kafkatui.config import LoadedConfig
 
 #: subcommands written against CliContext: module name -> run(args, ctx)
-_OWN_COMMANDS = ("tail_cmd", "groups_cmd", "reset_cmd", "check_cmd", "dlq_cmd", "redrive_cmd", "copy_cmd", "find_cmd")  # fmt: skip  # noqa: E501
+_OWN_COMMANDS = (
+    "tail_cmd", "groups_cmd", "reset_cmd", "check_cmd", "topics_cmd", "brokers_cmd",
+    "transactions_cmd", "dlq_cmd", "redrive_cmd", "copy_cmd", "find_cmd",
+)  # fmt: skip
 #: subcommands with their own setup: module name -> run(args)
 _SELF_CONTAINED_COMMANDS = ("sandbox_cmd",)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
 import time
 from typing import Any
@@ -25,6 +26,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     status = actions.add_parser("status", help="exit 0 if running, 1 if not")
     status.add_argument("--json", action="store_true", help="print the endpoints as JSON")
     actions.add_parser("seed", help="load the demo data into a running sandbox (idempotent)")
+    scenario = actions.add_parser("scenario", help="put the running sandbox into a demo state")
+    scenario.add_argument(
+        "name", choices=["stuck-transaction"], help="stuck-transaction: leave one open on purpose"
+    )
     down = actions.add_parser("down", help="stop every process it started")
     down.add_argument("--purge", action="store_true", help="also delete its data and logs")
     return parser
@@ -59,6 +64,8 @@ def run(args: argparse.Namespace) -> int:
                 return 3
             seed(current.to_json(), say=lambda msg: print(f"seed: {msg}", file=sys.stderr))
             return 0
+        if args.sandbox_action == "scenario":
+            return _scenario(box, args.name)
         if args.sandbox_action == "down":
             stopped = box.down(purge=args.purge)
             print(f"sandbox: stopped {', '.join(stopped) if stopped else 'nothing (not running)'}")
@@ -67,6 +74,28 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 3
     return 2
+
+
+def _scenario(box: Any, name: str) -> int:
+    from kafkatui.sandbox.scenarios import stuck_transaction
+
+    current = box.status()
+    if current is None or not current.running:
+        print("error: the sandbox is not running: kafkatui sandbox up", file=sys.stderr)
+        return 3
+    try:
+        left = stuck_transaction(current.to_json()["bootstrap_servers"])
+    except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
+        print(f"error: {name}: {exc}", file=sys.stderr)
+        return 3
+    print(
+        f"left transaction {left['transactional_id']} open on {left['topic']} partitions "
+        f"{left['partitions']} ({left['records']} records); the coordinator aborts it after "
+        f"{int(str(left['timeout_ms'])) // 60000} minutes.\n"
+        "see it: kafkatui transactions, or :transactions in the TUI; "
+        "kafkatui check --txn-age 60 warns after a minute"
+    )
+    return 0
 
 
 def _print_status(doc: dict[str, Any], as_json: bool) -> None:

@@ -15,6 +15,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
+from kafkatui.cluster.deep_models import (
+    DepthLimits,
+    DiskUsage,
+    LogDir,
+    Quorum,
+    Reassignment,
+    StableGap,
+    Transaction,
+)
 from kafkatui.cluster.models import (
     Acl,
     ClusterInfo,
@@ -25,7 +34,6 @@ from kafkatui.cluster.models import (
     GroupLag,
     GroupSummary,
     LagTrend,
-    LogDirUsage,
     RawRecord,
     ResetPlan,
     ResetResult,
@@ -50,7 +58,16 @@ if TYPE_CHECKING:
 class BrokersApi(Protocol):
     def cluster_info(self) -> ClusterInfo: ...
     def broker_configs(self, broker_id: int) -> list[ConfigEntry]: ...
-    def log_dirs(self) -> list[LogDirUsage]: ...
+    def log_dirs(self) -> list[LogDir]:
+        """Every log dir of every broker with its disk totals (DescribeLogDirs)."""
+        ...
+
+    def disk_usage(self) -> DiskUsage: ...
+    def quorum(self) -> Quorum:
+        """The KRaft metadata quorum: leader, voters and observers with their lag."""
+        ...
+
+    def reassignments(self, topic: str | None = None) -> list[Reassignment]: ...
 
 
 class TopicsApi(Protocol):
@@ -153,11 +170,26 @@ class AclsApi(Protocol):
     def delete(self, acl: Acl) -> None: ...  # (changes)
 
 
+class TransactionsApi(Protocol):
+    def list(self) -> list[Transaction]:
+        """Open transactions on every broker, oldest first."""
+        ...
+
+    def gaps(self, partitions: Sequence[TopicPartition]) -> builtins.list[StableGap]:
+        """Last stable offset against the high watermark per partition."""
+        ...
+
+    def abort(self, txn: Transaction) -> Any:
+        """(changes) Write abort markers where the transaction is still open."""
+        ...
+
+
 class HealthApi(Protocol):
-    def check(self, lag_window_s: float = 0.0) -> list[Finding]:
-        """Every rule. With `lag_window_s` > 0, lag is sampled over that window first, so a
-        one-shot check can see CONSUMER_LAG_GROWING; otherwise trends come from the lag
-        samples earlier calls recorded (a TUI polling every few seconds)."""
+    def check(self, lag_window_s: float = 0.0, limits: DepthLimits | None = None) -> list[Finding]:
+        """Every rule (`limits`: disk, transaction and quorum thresholds). With
+        `lag_window_s` > 0, lag is sampled over that window first, so a one-shot check
+        can see CONSUMER_LAG_GROWING; otherwise trends come from the lag samples earlier
+        calls recorded (a TUI polling every few seconds)."""
         ...
 
 
@@ -239,6 +271,7 @@ class KafkaTuiClient(Protocol):
     acls: AclsApi
     health: HealthApi
     transfers: TransfersApi
+    transactions: TransactionsApi
 
     def open_tail(self, topic: str, start: TailStart, capacity: int = 100_000) -> TailSession: ...
     def decoder(self) -> RecordDecoder: ...

@@ -1,17 +1,21 @@
-"""Brokers: cluster identity, broker configs, log dirs."""
+"""Brokers: cluster identity, broker configs; log dirs and the KRaft quorum through
+BrokerDepth (kafka-python, see deep_admin)."""
 
 from __future__ import annotations
 
 from confluent_kafka.admin import ResourceType
 
+from kafkatui.cluster.broker_depth import BrokerDepth
+from kafkatui.cluster.deep_models import DiskUsage, LogDir, Quorum, Reassignment
 from kafkatui.cluster.errors import NotFound
 from kafkatui.cluster.kafka_admin import KafkaAdmin
-from kafkatui.cluster.models import Broker, ClusterInfo, ConfigEntry, LogDirUsage
+from kafkatui.cluster.models import Broker, ClusterInfo, ConfigEntry
 
 
 class Brokers:
-    def __init__(self, admin: KafkaAdmin) -> None:
+    def __init__(self, admin: KafkaAdmin, depth: BrokerDepth) -> None:
         self.admin = admin
+        self.depth = depth
 
     def cluster_info(self) -> ClusterInfo:
         """Cluster id, controller and brokers (with rack) from one DescribeCluster request."""
@@ -44,11 +48,14 @@ class Brokers:
             raise NotFound(f"broker {broker_id} does not exist")
         return sorted(configs[str(broker_id)].values(), key=lambda e: e.name)
 
-    def log_dirs(self) -> list[LogDirUsage]:
-        """Always empty: confluent-kafka exposes no DescribeLogDirs.
+    def log_dirs(self) -> list[LogDir]:
+        return list(self.depth.disk_usage().log_dirs)
 
-        librdkafka has no DescribeLogDirs admin call and the Python client (checked on
-        2.16) binds none, so partition sizes on disk cannot be read through it. Topic
-        sizes stay unknown (None) rather than being guessed from offsets.
-        """
-        return []
+    def disk_usage(self) -> DiskUsage:
+        return self.depth.disk_usage()
+
+    def quorum(self) -> Quorum:
+        return self.depth.quorum()
+
+    def reassignments(self, topic: str | None = None) -> list[Reassignment]:
+        return self.depth.reassignments(topic)

@@ -22,6 +22,7 @@ from kafkatui.cluster.api import (
     RegistryApi,
     TailStart,
     TopicsApi,
+    TransactionsApi,
     TransfersApi,
 )
 from kafkatui.cluster.guard import Guard, default_audit_path
@@ -29,6 +30,8 @@ from kafkatui.cluster.settings import ConnectionSettings
 from kafkatui.cluster.tail import KafkaTail
 
 if TYPE_CHECKING:
+    from kafkatui.cluster.broker_depth import BrokerDepth
+    from kafkatui.cluster.deep_admin import DeepAdmin
     from kafkatui.cluster.kafka_admin import KafkaAdmin
     from kafkatui.cluster.schema_ids import SchemaIdLookup
 
@@ -74,22 +77,41 @@ def _admin(client: ClusterClient) -> KafkaAdmin:
     return KafkaAdmin(client.settings)
 
 
+def _deep(client: ClusterClient) -> DeepAdmin:
+    """kafka-python, for the admin APIs librdkafka lacks (see deep_admin)."""
+    from kafkatui.cluster.deep_admin import DeepAdmin
+
+    return DeepAdmin(client.settings)
+
+
+def _depth(client: ClusterClient) -> BrokerDepth:
+    from kafkatui.cluster.broker_depth import BrokerDepth
+
+    return BrokerDepth(client.deep)
+
+
 def _brokers(client: ClusterClient) -> BrokersApi:
     from kafkatui.cluster.brokers import Brokers
 
-    return Brokers(client.admin)
+    return Brokers(client.admin, client.depth)
 
 
 def _topics(client: ClusterClient) -> TopicsApi:
     from kafkatui.cluster.topics import Topics
 
-    return Topics(client.admin, client.guard)
+    return Topics(client.admin, client.guard, client.depth)
 
 
 def _groups(client: ClusterClient) -> GroupsApi:
     from kafkatui.cluster.groups import Groups
 
-    return Groups(client.admin, client.guard)
+    return Groups(client.admin, client.guard, client.deep)
+
+
+def _transactions(client: ClusterClient) -> TransactionsApi:
+    from kafkatui.cluster.transactions import Transactions
+
+    return Transactions(client.deep, client.admin, client.guard)
 
 
 def _acls(client: ClusterClient) -> AclsApi:
@@ -101,7 +123,7 @@ def _acls(client: ClusterClient) -> AclsApi:
 def _health(client: ClusterClient) -> HealthApi:
     from kafkatui.cluster.health import Health
 
-    return Health(client.admin, client.groups, client.connect)
+    return Health(client.admin, client.groups, client.connect, client.depth, client.transactions)
 
 
 def _connect(client: ClusterClient) -> ConnectApi:
@@ -144,11 +166,14 @@ class ClusterClient:
     """KafkaTuiClient over confluent-kafka (Kafka), httpx (Connect) and the registry client."""
 
     admin = _Lazy(_admin)
+    deep = _Lazy(_deep)
+    depth = _Lazy(_depth)
     brokers = _Lazy(_brokers)
     topics = _Lazy(_topics)
     groups = _Lazy(_groups)
     acls = _Lazy(_acls)
     health = _Lazy(_health)
+    transactions = _Lazy(_transactions)
     connect = _Lazy(_connect)
     registry = _Lazy(_registry)
     schema_ids = _Lazy(_schema_ids)
@@ -186,7 +211,12 @@ class ClusterClient:
             tails, self._tails = self._tails, []
         for tail in tails:
             tail.stop()
-        closing = (ClusterClient.connect, ClusterClient.registry, ClusterClient.schema_ids)
+        closing = (
+            ClusterClient.connect,
+            ClusterClient.registry,
+            ClusterClient.schema_ids,
+            ClusterClient.deep,
+        )
         for part in (*closing, ClusterClient.admin):
             built: Any = part.built(self)
             closer = getattr(built, "close", None)

@@ -71,3 +71,8 @@ class RemoteError(KafkaTuiError):
     def __init__(self, message: str, status: int | None = None) -> None:
         super().__init__(message)
         self.status = status
+
+
+class NotAvailable(KafkaTuiError):
+    """A view needs an API this connection cannot use (for example the admin APIs
+    librdkafka lacks, with an authentication kafka-python is not set up for here)."""

@@ -10,7 +10,8 @@ from confluent_kafka import ConsumerGroupTopicPartitions
 from confluent_kafka import TopicPartition as KafkaTopicPartition
 from confluent_kafka.admin import OffsetSpec
 
-from kafkatui.cluster.errors import KafkaTuiError, NotFound, Refused, RemoteError
+from kafkatui.cluster.deep_admin import DeepAdmin
+from kafkatui.cluster.errors import NotAvailable, NotFound, Refused, RemoteError
 from kafkatui.cluster.guard import Guard, changes
 from kafkatui.cluster.kafka_admin import KafkaAdmin
 from kafkatui.cluster.lag import MIN_SPAN_S, LagHistory, trend_of
@@ -84,9 +85,10 @@ def _reset_details(result: ResetResult) -> dict[str, Any]:
 
 
 class Groups:
-    def __init__(self, admin: KafkaAdmin, guard: Guard) -> None:
+    def __init__(self, admin: KafkaAdmin, guard: Guard, deep: DeepAdmin | None = None) -> None:
         self.admin = admin
         self.guard = guard
+        self.deep = deep  # for OffsetDelete
         self.history = LagHistory()
 
     # ---- reading -----------------------------------------------------------------------
@@ -318,13 +320,10 @@ class Groups:
 
     @changes("group.delete_offsets")
     def delete_offsets(self, group_id: str, partitions: Sequence[TopicPartition]) -> Any:
-        """Remove the committed offsets of some partitions from an empty group.
-
-        confluent-kafka binds no OffsetDelete request, so this deletes the group and
-        commits back the offsets of every other partition. That is only safe while the
-        group has no members, which is checked first (Kafka's own OffsetDelete refuses
-        a group that is consuming the topic, too). The full `before` is in the audit log.
-        """
+        """Remove the committed offsets of some partitions, and only those, with one
+        OffsetDelete request (through deep_admin: confluent-kafka binds none). The broker
+        applies it atomically; it refuses while the group consumes the topic. Members
+        are checked first for a clear message. The full `before` is in the audit log."""
         self._refuse_if_active(group_id, "deleting offsets")
         before = self.committed(group_id)
         drop = {(tp.topic, tp.partition) for tp in partitions}
@@ -332,15 +331,23 @@ class Groups:
         if unknown:
             names = ", ".join(f"{t}-{p}" for t, p in unknown)
             raise NotFound(f"group {group_id!r} has no committed offset on {names}")
-        keep = {tp: o for tp, o in before.items() if tp not in drop and o is not None}
-        self._delete_group(group_id)
-        if keep:
-            try:
-                self._commit(group_id, keep, f"restoring the other offsets of {group_id!r}")
-            except KafkaTuiError as exc:
-                kept = ", ".join(f"{t}-{p}={o}" for (t, p), o in sorted(keep.items()))
-                raise RemoteError(f"{exc}; offsets to restore by hand: {kept}") from exc
+        what = f"deleting offsets of group {group_id!r}"
+        if self.deep is None:
+            raise NotAvailable(f"{what}: no OffsetDelete client")
+
+        def delete(client: Any) -> dict[tuple[str, int], str]:
+            from kafka.structs import TopicPartition as PyTopicPartition
+
+            wanted = [PyTopicPartition(t, p) for t, p in sorted(drop)]
+            answer = client.delete_group_offsets(group_id, wanted)
+            return {(tp.topic, tp.partition): err.__name__ for tp, err in answer.items()}
+
+        failed = {tp: e for tp, e in self.deep.call(what, delete).items() if e != "NoError"}
+        if failed:
+            (t, p), name = sorted(failed.items())[0]
+            raise self.deep.named_error(name, f"{what} ({t}-{p})")
+        after = self.committed(group_id)
         return {
             "before": {f"{t}-{p}": o for (t, p), o in sorted(before.items())},
-            "after": {f"{t}-{p}": o for (t, p), o in sorted(keep.items())},
+            "after": {f"{t}-{p}": o for (t, p), o in sorted(after.items())},
         }

@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 
 from confluent_kafka.admin import ResourceType
 
-from kafkatui.cluster.api import ConnectApi, GroupsApi
+from kafkatui.cluster.api import ConnectApi, GroupsApi, TransactionsApi
+from kafkatui.cluster.broker_depth import BrokerDepth
+from kafkatui.cluster.deep_models import DepthLimits
+from kafkatui.cluster.depth_health import evaluate_depth, gather_depth
 from kafkatui.cluster.errors import ConnectionFailed, KafkaTuiError
 from kafkatui.cluster.kafka_admin import KafkaAdmin
 from kafkatui.cluster.models import (
@@ -272,16 +275,31 @@ LAG_SAMPLES = 5
 
 
 class Health:
-    def __init__(self, admin: KafkaAdmin, groups: GroupsApi, connect: ConnectApi | None) -> None:
+    def __init__(
+        self,
+        admin: KafkaAdmin,
+        groups: GroupsApi,
+        connect: ConnectApi | None,
+        depth: BrokerDepth | None = None,
+        transactions: TransactionsApi | None = None,
+    ) -> None:
         self.admin = admin
         self.groups = groups
         self.connect = connect
+        self.depth = depth  # disks, quorum, reassignments: see depth_health
+        self.transactions = transactions
 
-    def check(self, lag_window_s: float = 0.0) -> list[Finding]:
+    def check(self, lag_window_s: float = 0.0, limits: DepthLimits | None = None) -> list[Finding]:
         """Run every rule. Each call also records one lag sample per group, so lag growth
         shows once the samples span a while (see kafkatui.cluster.lag.MIN_SPAN_S); with
         `lag_window_s` the samples are taken now, over that window."""
-        return evaluate(self.gather(lag_window_s))
+        findings = evaluate(self.gather(lag_window_s))
+        if self.depth is not None:
+            depth = gather_depth(self.depth, self.transactions)
+            findings += evaluate_depth(depth, limits or DepthLimits())
+        return sorted(
+            findings, key=lambda f: (_SEVERITY_ORDER.get(f.severity, 9), f.code, f.subject)
+        )
 
     def gather(self, lag_window_s: float = 0.0) -> ClusterFacts:
         meta = self.admin.metadata()

@@ -67,6 +67,9 @@ class PartitionInfo:
     isr: tuple[int, ...]
     low: int | None = None
     high: int | None = None
+    size_bytes: int | None = None  # one copy, on disk; None when not reported
+    adding: tuple[int, ...] = ()  # a reassignment in progress adds these replicas
+    removing: tuple[int, ...] = ()  # ... and removes these
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,7 @@ class TopicDetail:
     name: str
     partitions: tuple[PartitionInfo, ...]
     configs: tuple[ConfigEntry, ...]
+    depth_note: str | None = None  # why sizes/reassignments are missing, if they are
 
 
 # ---- groups --------------------------------------------------------------------------

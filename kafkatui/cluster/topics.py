@@ -18,7 +18,15 @@ from confluent_kafka.admin import (
 from confluent_kafka.admin import ConfigEntry as KafkaConfigEntry
 from confluent_kafka.admin import TopicMetadata as KafkaTopicMetadata
 
-from kafkatui.cluster.errors import ConnectionFailed, InvalidInput, NotFound, TimedOut
+from kafkatui.cluster.broker_depth import BrokerDepth
+from kafkatui.cluster.deep_models import DiskUsage, Reassignment
+from kafkatui.cluster.errors import (
+    ConnectionFailed,
+    InvalidInput,
+    KafkaTuiError,
+    NotFound,
+    TimedOut,
+)
 from kafkatui.cluster.guard import Guard, changes
 from kafkatui.cluster.kafka_admin import KafkaAdmin
 from kafkatui.cluster.models import ConfigEntry, PartitionInfo, TopicDetail, TopicSummary
@@ -73,9 +81,29 @@ def _int_or_none(value: str | None) -> int | None:
 
 
 class Topics:
-    def __init__(self, admin: KafkaAdmin, guard: Guard) -> None:
+    def __init__(self, admin: KafkaAdmin, guard: Guard, depth: BrokerDepth | None = None) -> None:
         self.admin = admin
         self.guard = guard
+        self.depth = depth
+
+    def _sizes(self, parts: Mapping[str, Sequence[PartitionInfo]]) -> tuple[DiskUsage, str | None]:
+        """Partition sizes (DescribeLogDirs), or none and why: sizes are optional, a view
+        must not fail for want of them."""
+        if self.depth is None:
+            return DiskUsage(log_dirs=()), "sizes not available"
+        try:
+            wanted = {name: [p.partition for p in infos] for name, infos in parts.items()}
+            return self.depth.disk_usage(wanted), None
+        except KafkaTuiError as exc:
+            return DiskUsage(log_dirs=()), str(exc)
+
+    def _reassignments(self, name: str) -> dict[int, Reassignment]:
+        if self.depth is None:
+            return {}
+        try:
+            return {r.partition: r for r in self.depth.reassignments(name)}
+        except KafkaTuiError:
+            return {}  # optional, like sizes; the note from _sizes says why
 
     # ---- reading -----------------------------------------------------------------------
     def list_names(self) -> list[TopicSummary]:
@@ -93,6 +121,7 @@ class Topics:
         asked = self._ask_summary_configs(present)  # answered while the watermarks are read
         marks = self.admin.watermarks((n, p.partition) for n in present for p in parts[n])
         configs = self._summary_configs(present, asked)
+        usage, _ = self._sizes(parts)
         summaries = []
         for name in present:
             infos = parts[name]
@@ -110,7 +139,7 @@ class Topics:
                     messages=sum(high - low for low, high in known) if known else None,
                     cleanup_policy=conf.get("cleanup.policy"),
                     retention_ms=_int_or_none(conf.get("retention.ms")),
-                    size_bytes=None,  # no DescribeLogDirs in confluent-kafka; see Brokers.log_dirs
+                    size_bytes=usage.topic_size(name),
                 )
             )
         return summaries
@@ -147,6 +176,8 @@ class Topics:
         """Leader, replicas, ISR and watermarks per partition, plus every config."""
         infos = self._partitions(name)
         marks = self.admin.watermarks((name, p.partition) for p in infos)
+        usage, note = self._sizes({name: infos})
+        moving = self._reassignments(name) if note is None else {}
         with_marks = tuple(
             PartitionInfo(
                 partition=p.partition,
@@ -155,10 +186,18 @@ class Topics:
                 isr=p.isr,
                 low=marks[(name, p.partition)][0] if (name, p.partition) in marks else None,
                 high=marks[(name, p.partition)][1] if (name, p.partition) in marks else None,
+                size_bytes=usage.partition_sizes.get((name, p.partition)),
+                adding=moving[p.partition].adding if p.partition in moving else (),
+                removing=moving[p.partition].removing if p.partition in moving else (),
             )
             for p in infos
         )
-        return TopicDetail(name=name, partitions=with_marks, configs=tuple(self._configs(name)))
+        return TopicDetail(
+            name=name,
+            partitions=with_marks,
+            configs=tuple(self._configs(name)),
+            depth_note=note,
+        )
 
     def _partitions(self, name: str) -> tuple[PartitionInfo, ...]:
         """Partitions from full metadata: asking for one topic by name could auto-create it."""

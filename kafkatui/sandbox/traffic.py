@@ -1,9 +1,12 @@
-"""Live demo traffic: clickstream events, and an `analytics` member that falls behind.
+"""Live demo traffic: clickstream events, an `analytics` member that falls behind, and a
+transactional producer that commits settlements to `payments.settled` every few seconds.
 
 Run by `kafkatui demo` as a background process (`python -m kafkatui.sandbox.traffic
 STATE_DIR MARKER`) and stopped by `sandbox down` or when the demo exits. Half of the
 events are appended to the file that `clickstream-file-source` reads, half are produced
 directly; the analytics member consumes more slowly than events arrive, so its lag grows.
+The settlements producer commits normally, so `:transactions` shows at most a young
+transaction; `kafkatui sandbox scenario stuck-transaction` leaves one open beside it.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from kafkatui.sandbox.layout import SandboxLayout
 
 EVENTS_PER_S = 120
 ANALYTICS_PER_S = 40
+SETTLE_EVERY_S = 3.0
 
 
 def main(state_dir: str) -> int:
@@ -38,8 +42,11 @@ def main(state_dir: str) -> int:
     signal.signal(signal.SIGINT, on_signal)
     member = threading.Thread(target=_analytics_member, args=(layout, stop), daemon=True)
     member.start()
+    settler = threading.Thread(target=_settlements, args=(layout, stop), daemon=True)
+    settler.start()
     _produce_events(layout, stop)
     member.join(timeout=10)
+    settler.join(timeout=10)
     return 0
 
 
@@ -69,6 +76,42 @@ def _produce_events(layout: SandboxLayout, stop: threading.Event) -> None:
             producer.poll(0)
             stop.wait(max(0.0, tick - (time.monotonic() - began)))
     producer.flush(5)
+
+
+def _settlements(layout: SandboxLayout, stop: threading.Event) -> None:
+    """A transactional producer: a few settlements per transaction, committed each time."""
+    import json
+
+    from confluent_kafka import KafkaException
+
+    from kafkatui.sandbox.scenarios import SETTLED_PARTITIONS, SETTLED_TOPIC, ensure_settled_topic
+
+    try:
+        ensure_settled_topic(layout.bootstrap_servers)
+        producer = Producer(
+            {"bootstrap.servers": layout.bootstrap_servers, "transactional.id": "settlements"}
+        )
+        producer.init_transactions(30)
+    except KafkaException as exc:  # the rest of the demo traffic goes on without it
+        print(f"traffic: no settlements: {exc}", file=sys.stderr)
+        return
+    rng = random.Random()
+    batch = 0
+    while not stop.wait(SETTLE_EVERY_S):
+        batch += 1
+        try:
+            producer.begin_transaction()
+            for i in range(rng.randint(2, 6)):
+                value = {"batch": batch, "settlement": i, "amount_cents": rng.randint(100, 99_999)}
+                producer.produce(
+                    SETTLED_TOPIC, json.dumps(value).encode(), key=f"merchant-{i % 5}".encode(),
+                    partition=rng.randrange(SETTLED_PARTITIONS),
+                )  # fmt: skip
+            producer.commit_transaction(30)
+        except KafkaException as exc:
+            print(f"traffic: settlement batch {batch} failed: {exc}", file=sys.stderr)
+            if exc.args[0].txn_requires_abort():
+                producer.abort_transaction(30)
 
 
 def _analytics_member(layout: SandboxLayout, stop: threading.Event) -> None:

@@ -68,6 +68,7 @@ class KafkaTuiApp(App[int]):
         "brokers": _view("brokers", "BrokersView"),
         "health": _view("health", "HealthView"),
         "acls": _view("acls", "AclsView"),
+        "transactions": _view("transactions", "TransactionsView"),
         "log": _view("logs", "ErrorLogView"),
         "audit": _view("logs", "AuditView"),
     }
@@ -298,7 +299,7 @@ class KafkaTuiApp(App[int]):
 
     # ---- the command line -------------------------------------------------------------
     def command_words(self) -> list[str]:
-        words = [*self.VIEW_KEYS, "acls", "log", "audit", "quit", "help"]
+        words = [*self.VIEW_KEYS, "acls", "transactions", "log", "audit", "quit", "help"]
         words += [f"{verb} {t}" for verb in ("tail", "find", "dlq") for t in self.known_topics]
         words += [f"theme {t}" for t in sorted(self.available_themes)]
         words += [f"profile {p}" for p in self.profiles]
@@ -362,7 +363,7 @@ class KafkaTuiApp(App[int]):
     # ---- palette ----------------------------------------------------------------------
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        for name in (*self.VIEW_KEYS, "acls", "log", "audit"):
+        for name in (*self.VIEW_KEYS, "acls", "transactions", "log", "audit"):
             yield SystemCommand(
                 f"View: {name}", f"Switch to the {name} view", lambda n=name: self.switch_mode(n)
             )

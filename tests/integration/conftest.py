@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from kafkatui.cluster.deep_admin import DeepAdmin
 from kafkatui.cluster.groups import Groups
 from kafkatui.cluster.guard import Guard
 from kafkatui.cluster.kafka_admin import KafkaAdmin
@@ -45,6 +46,7 @@ def secure_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
 @pytest.fixture
 def groups(sandbox_settings: ConnectionSettings, guard: Guard) -> Iterator[Groups]:
     """The groups API on its own admin client, auditing into the test's temp dir."""
-    admin = KafkaAdmin(sandbox_settings)
-    yield Groups(admin, guard)
+    admin, deep = KafkaAdmin(sandbox_settings), DeepAdmin(sandbox_settings)
+    yield Groups(admin, guard, deep)
+    deep.close()
     admin.close()

@@ -7,7 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from kafkatui.cluster.broker_depth import BrokerDepth
 from kafkatui.cluster.brokers import Brokers
+from kafkatui.cluster.deep_admin import DeepAdmin
 from kafkatui.cluster.errors import ConnectionFailed, KafkaTuiError
 from kafkatui.cluster.kafka_admin import KafkaAdmin
 from kafkatui.cluster.settings import ConnectionSettings
@@ -17,8 +19,9 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def brokers(sandbox_settings: ConnectionSettings) -> Iterator[Brokers]:
-    admin = KafkaAdmin(sandbox_settings)
-    yield Brokers(admin)
+    admin, deep = KafkaAdmin(sandbox_settings), DeepAdmin(sandbox_settings)
+    yield Brokers(admin, BrokerDepth(deep))
+    deep.close()
     admin.close()
 
 
@@ -51,14 +54,17 @@ def test_broker_configs_of_an_unknown_broker_is_an_error(brokers: Brokers) -> No
         brokers.broker_configs(9999)
 
 
-def test_log_dirs_are_not_reachable_through_confluent_kafka(brokers: Brokers) -> None:
-    assert brokers.log_dirs() == []
+def test_log_dirs_of_every_broker(brokers: Brokers, sandbox: dict) -> None:
+    dirs = brokers.log_dirs()
+    ids = sorted(b.id for b in brokers.cluster_info().brokers)
+    assert sorted({d.broker_id for d in dirs}) == ids
+    assert all(d.total_bytes and d.usable_bytes is not None for d in dirs)  # Kafka 4 reports them
 
 
 def test_an_unreachable_cluster_fails_with_connection_failed_in_about_the_timeout() -> None:
     admin = KafkaAdmin(ConnectionSettings(bootstrap_servers="127.0.0.1:1", timeout_s=10.0))
     started = time.monotonic()
     with pytest.raises(ConnectionFailed, match=r"cannot connect to Kafka at 127\.0\.0\.1:1"):
-        Brokers(admin).cluster_info()
+        Brokers(admin, BrokerDepth(DeepAdmin(admin.settings))).cluster_info()
     assert time.monotonic() - started < 12.5
     admin.close()

@@ -42,6 +42,7 @@ from confluent_kafka.admin import (
 
 import kafkatui.cluster
 from kafkatui.cluster.client import ClusterClient
+from kafkatui.cluster.deep_models import Transaction
 from kafkatui.cluster.errors import ReadOnlyError
 from kafkatui.cluster.guard import CHANGING_ACTIONS, Guard
 from kafkatui.cluster.models import Acl, ResetMode, ResetSpec, TopicPartition
@@ -59,7 +60,10 @@ from tests.ui.support import settle, typed
 
 pytestmark = pytest.mark.integration
 
-SUB_APIS = ("brokers", "topics", "groups", "connect", "registry", "acls", "health", "transfers")
+SUB_APIS = (
+    "brokers", "topics", "groups", "connect", "registry", "acls", "health", "transactions",
+    "transfers",
+)  # fmt: skip
 CONNECT_CLUSTER = "sandbox"  # the name conftest gives the sandbox's Connect endpoint
 SCHEMA = json.dumps({"type": "record", "name": "R", "fields": [{"name": "a", "type": "int"}]})
 SCHEMA_V2 = json.dumps({"type": "record", "name": "R", "fields": [
@@ -248,6 +252,9 @@ CASES: dict[str, Args] = {
     ),
     "group.delete": lambda w, c: (w.group,),
     "group.delete_offsets": lambda w, c: (w.group, [TopicPartition(w.topic, 0)]),
+    "transaction.abort": lambda w, c: (
+        Transaction(f"{w.prefix}-t", "Ongoing", 1, 0, 1, None, (TopicPartition(w.topic, 0),), 1),
+    ),
     "acl.create": lambda w, c: (dataclasses.replace(w.acl, operation="WRITE"),),
     "acl.delete": lambda w, c: (w.acl,),
     "connector.create": lambda w, c: (CONNECT_CLUSTER, f"{w.prefix}-new", SINK_CONFIG),

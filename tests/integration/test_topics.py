@@ -7,6 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from kafkatui.cluster.broker_depth import BrokerDepth
+from kafkatui.cluster.deep_admin import DeepAdmin
 from kafkatui.cluster.errors import InvalidInput, NotFound, ReadOnlyError
 from kafkatui.cluster.guard import Guard
 from kafkatui.cluster.kafka_admin import KafkaAdmin
@@ -19,8 +21,9 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def topics(sandbox_settings: ConnectionSettings, guard: Guard) -> Iterator[Topics]:
-    admin = KafkaAdmin(sandbox_settings)
-    yield Topics(admin, guard)
+    admin, deep = KafkaAdmin(sandbox_settings), DeepAdmin(sandbox_settings)
+    yield Topics(admin, guard, BrokerDepth(deep))
+    deep.close()
     admin.close()
 
 
@@ -69,7 +72,7 @@ def test_fill_summaries_counts_messages_from_watermarks(
     assert (summary.under_replicated, summary.offline) == (0, 0)
     assert summary.cleanup_policy == "delete"
     assert summary.retention_ms is not None and summary.retention_ms > 0
-    assert summary.size_bytes is None  # no log dirs through confluent-kafka
+    assert summary.size_bytes is not None and summary.size_bytes > 0  # see test_depth
 
     highs = {p.partition: p.high for p in topics.describe(topic).partitions}
     assert highs == {0: 5, 1: 7, 2: 1}

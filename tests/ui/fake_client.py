@@ -30,7 +30,6 @@ from kafkatui.cluster.models import (
     GroupSummary,
     LagSample,
     LagTrend,
-    LogDirUsage,
     PartitionInfo,
     PartitionLag,
     RawRecord,
@@ -47,6 +46,7 @@ from kafkatui.cluster.models import (
     TopicSummary,
 )
 from kafkatui.decode.model import Decoded
+from tests.ui.fake_depth import REASSIGNMENTS, FakeBrokerDepth, FakeTransactions
 from tests.ui.fake_transfers import FakeTransfers
 
 BASE_TS = 1_767_225_600_000  # 2026-01-01T00:00:00Z
@@ -80,7 +80,7 @@ class _Shared:
 
 
 # ---- brokers --------------------------------------------------------------------------
-class FakeBrokers:
+class FakeBrokers(FakeBrokerDepth):  # log dirs, quorum, reassignments: see fake_depth
     def __init__(self, shared: _Shared) -> None:
         self._shared = shared
         self.unreachable: str | None = None  # a message: cluster_info fails with it
@@ -107,11 +107,6 @@ class FakeBrokers:
                 "broker.rack", f"rack-{broker_id}", False, False, True, "STATIC_BROKER_CONFIG"
             ),
         ]
-
-    def log_dirs(self) -> list[LogDirUsage]:
-        return [
-            LogDirUsage(1, "/var/kafka/data", "orders", p, 1_048_576 * (p + 1)) for p in range(6)
-        ] + [LogDirUsage(2, "/var/kafka/data", "payments", p, 65_536) for p in range(3)]
 
 
 # ---- topics ---------------------------------------------------------------------------
@@ -147,6 +142,7 @@ class FakeTopics:
         if summary is None:
             raise NotFound(f"topic {name!r} does not exist")
         count = summary.partitions or 1
+        moving = {r.partition: r for r in REASSIGNMENTS if r.topic == name}
         parts = tuple(
             PartitionInfo(
                 partition=p,
@@ -157,6 +153,9 @@ class FakeTopics:
                 else tuple(1 + (p + r) % 3 for r in range(summary.replication_factor or 1)),
                 low=0,
                 high=(summary.messages or 0) // count,
+                size_bytes=(summary.size_bytes or 0) // count,
+                adding=moving[p].adding if p in moving else (),
+                removing=moving[p].removing if p in moving else (),
             )
             for p in range(count)
         )
@@ -554,7 +553,7 @@ class FakeAcls:
 
 
 class FakeHealth:
-    def check(self, lag_window_s: float = 0.0) -> list[Finding]:
+    def check(self, lag_window_s: float = 0.0, limits: Any = None) -> list[Finding]:
         return [
             Finding(
                 "critical", "OFFLINE_PARTITION", "shipments", "1 partition(s) without a leader: 0"
@@ -701,6 +700,7 @@ class FakeClient:
         self.acls = FakeAcls(self._shared)
         self.health = FakeHealth()
         self.transfers = FakeTransfers(self._shared, demo_records)
+        self.transactions = FakeTransactions(self._shared)
         self.tails: list[FakeTailSession] = []
         self.closed = False
 

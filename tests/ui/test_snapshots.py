@@ -191,3 +191,22 @@ class TestShell:
         assert snap_compare(
             new_app(theme="high-contrast"), terminal_size=terminal_size, run_before=keys("3")
         )
+
+
+@size
+class TestTransactions:
+    """The transactions view: ages are measured from the fake's fixed clock."""
+
+    @pytest.fixture(autouse=True)
+    def fixed_clock(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from tests.ui.fake_depth import BASE_TS
+
+        monkeypatch.setattr("kafkatui.ui.screens.transactions.wall_ms", lambda: BASE_TS)
+
+    def test_list(self, snap_compare, terminal_size):
+        run = keys("colon", typed("transactions"), "enter")
+        assert snap_compare(new_app(), terminal_size=terminal_size, run_before=run)
+
+    def test_abort_preview(self, snap_compare, terminal_size):
+        run = keys("colon", typed("transactions"), "enter", "A")
+        assert snap_compare(new_app(), terminal_size=terminal_size, run_before=run)

@@ -23,6 +23,7 @@ CHANGING_CALLS = {
     "create_acls", "delete_acls", "delete_records", "alter_user_scram_credentials",
     "produce", "commit", "register_schema", "delete_subject", "delete_version",
     "set_compatibility", "update_compatibility", "set_config",
+    "abort_transaction", "delete_group_offsets",
 }  # fmt: skip
 CHANGING_VERBS = {"POST", "PUT", "PATCH", "DELETE"}
 #: methods whose string arguments name an HTTP verb

@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from kafkatui.cluster.models import ConfigEntry, PartitionInfo, TopicDetail
-from kafkatui.ui.format import count, styled
+from kafkatui.ui.format import count, size, styled
 from kafkatui.ui.screens.base import DetailView, back_binding
 from kafkatui.ui.widgets.keyed_table import Cell, Column, KeyedTable
 
@@ -20,6 +20,8 @@ PARTITION_COLUMNS = (
     Column("low", "Low"),
     Column("high", "High"),
     Column("msgs", "Msgs"),
+    Column("size", "Size"),
+    Column("moving", "Reassigning"),
 )
 CONFIG_COLUMNS = (Column("name", "Config"), Column("value", "Value"), Column("source", "Source"))
 
@@ -34,6 +36,14 @@ def config_cells(entry: ConfigEntry, colours: dict[str, str]) -> tuple[Cell, ...
             Text(entry.source, style="dim"),
         )
     return (styled("* " + entry.name, colours, "health-paused", bold=True), value, entry.source)
+
+
+def _moving(p: PartitionInfo, colours: dict[str, str]) -> Cell:
+    """A reassignment in progress: replicas being added (+) and removed (-)."""
+    if not p.adding and not p.removing:
+        return "-"
+    parts = [f"+{r}" for r in p.adding] + [f"-{r}" for r in p.removing]
+    return styled(" ".join(parts), colours, "health-warn", bold=True)
 
 
 class TopicDetailView(DetailView):
@@ -75,10 +85,18 @@ class TopicDetailView(DetailView):
         total = sum((p.high or 0) - (p.low or 0) for p in detail.partitions)
         short = sum(1 for p in detail.partitions if len(p.isr) < len(p.replicas))
         offline = sum(1 for p in detail.partitions if p.leader is None)
-        self.summary.update(
+        moving = sum(1 for p in detail.partitions if p.adding or p.removing)
+        sizes = [p.size_bytes for p in detail.partitions if p.size_bytes is not None]
+        text = (
             f"{len(detail.partitions)} partitions, {count(total)} messages, "
+            f"{size(sum(sizes)) if sizes else '-'} on disk, "
             f"{short} under-replicated, {offline} offline"
         )
+        if moving:
+            text += f", {moving} being reassigned"
+        if detail.depth_note:
+            text += f"\nsizes and reassignments unavailable: {detail.depth_note}"
+        self.summary.update(text)
 
     @staticmethod
     def _partition_cells(p: PartitionInfo, colours: dict[str, str]) -> tuple[Cell, ...]:
@@ -99,6 +117,8 @@ class TopicDetailView(DetailView):
             count(p.low),
             count(p.high),
             count(msgs),
+            size(p.size_bytes),
+            _moving(p, colours),
         )
 
     def action_tail(self) -> None:
