@@ -30,11 +30,31 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="sample consumer lag over this many seconds to spot lag that keeps growing "
         "(CONSUMER_LAG_GROWING); 0 skips the sampling (default 10)",
     )
+    parser.add_argument(
+        "--lag-seconds",
+        type=float,
+        default=300.0,
+        metavar="N",
+        help="warn when a group's oldest unread record is older than N seconds "
+        "(CONSUMER_LAG_SECONDS, default 300)",
+    )
+    parser.add_argument(
+        "--rebalances",
+        type=int,
+        default=3,
+        metavar="N",
+        help="warn when a group rebalances N times within the lag window "
+        "(REBALANCE_STORM, default 3)",
+    )
     return parser
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
-    found = ctx.connected_client().health.check(lag_window_s=max(0.0, args.lag_window))
+    found = ctx.connected_client().health.check(
+        lag_window_s=max(0.0, args.lag_window),
+        lag_seconds=max(0.0, args.lag_seconds),
+        storm_rebalances=max(1, args.rebalances),
+    )
     findings = sorted(found, key=lambda f: (_ORDER.get(f.severity, 3), f.code, f.subject))
     if args.json:
         write_json(
