@@ -294,6 +294,7 @@ def _with_seconds(lag: GroupLag) -> GroupLag:
 _SECONDS_SAMPLES = {
     "analytics": tuple(LagSample(1000.0 + 5 * i, 5 + 2 * i - (i % 4)) for i in range(24)),
     "order-service": tuple(LagSample(1000.0 + 5 * i, 7_190 + 5 * i) for i in range(24)),
+    "sessionizer": tuple(LagSample(1000.0 + 5 * i, 2 + (i * 5) % 11) for i in range(24)),
 }
 _GROUP_EVENTS = (
     GroupEvent(1_767_225_540.0, "analytics", "state", "STABLE -> PREPARING_REBALANCE", True),
@@ -348,6 +349,9 @@ class FakeGroups:
                 LagSample(1000.0 + 5 * i, 100 + 20 * i + (i % 3) * 7) for i in range(24)
             )
             return LagTrend(samples, 4.2, True, None)
+        if group_id == "sessionizer":
+            samples = tuple(LagSample(1000.0 + 5 * i, 90 + (i * 7) % 40) for i in range(24))
+            return LagTrend(samples, 0.1, False, None)
         if group_id == "order-service":
             samples = tuple(LagSample(1000.0 + 5 * i, 4500 - 10 * i) for i in range(24))
             return LagTrend(samples, -2.0, False, 1500.0)
