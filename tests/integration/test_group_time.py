@@ -198,3 +198,39 @@ def evaluate_storm(groups: Groups) -> list:
 
     facts = ClusterFacts(broker_count=1, rebalances=groups.rebalances(), storm_rebalances=3)
     return [f for f in evaluate(facts) if f.code == "REBALANCE_STORM"]
+
+
+def test_demo_sessionizer_members_form_a_consumer_protocol_group(
+    groups: Groups, topic: str, unique: str, sandbox_settings: ConnectionSettings
+) -> None:
+    """The demo's KIP-848 group, run on a test topic: two members share its partitions."""
+    from kafkatui.sandbox.traffic import sessionizer_member
+
+    group = unique + "-sessionizer"
+    stop = threading.Event()
+    members = [
+        threading.Thread(
+            target=sessionizer_member,
+            args=(sandbox_settings.bootstrap_servers, stop, i, topic, group),
+            daemon=True,
+        )
+        for i in (1, 2)
+    ]
+    for thread in members:
+        thread.start()
+    try:
+
+        def both_assigned() -> object:
+            found = [g for g in groups.list() if g.group_id == group]
+            if not found or len(found[0].members) != 2:
+                return None
+            owned = [tp for m in found[0].members for tp in m.assignment]
+            return found[0] if len(owned) == 3 else None
+
+        summary = wait_until(both_assigned, "both sessionizer members to get partitions", 60)
+    finally:
+        stop.set()
+        for thread in members:
+            thread.join(10)
+    assert summary.type == "CONSUMER"
+    assert {m.client_id for m in summary.members} == {"sessionizer-1", "sessionizer-2"}

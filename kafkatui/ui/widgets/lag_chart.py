@@ -30,14 +30,14 @@ def column_rows(values: Sequence[float], width: int, rows: int = CHART_ROWS) -> 
     top = rows * 2
     low, high = min(tail, default=0), max(tail, default=0)
 
-    def units(v: float) -> int:
+    def height_of(v: float) -> int:
         if v <= 0:
             return 0
         if high == low:
             return rows
         return 1 + round((v - low) / (high - low) * (top - 1))
 
-    halves = [units(v) for v in tail]
+    halves = [height_of(v) for v in tail]
     lines = []
     for row in range(rows - 1, -1, -1):
         cells = []
