@@ -513,6 +513,7 @@ class FakeConnect:
 
 
 # ---- registry -------------------------------------------------------------------------
+# Minified, as the registry stores and returns them (v2 adds a field with a default).
 _ORDERS_V1 = json.dumps(
     {
         "type": "record",
@@ -520,7 +521,7 @@ _ORDERS_V1 = json.dumps(
         "namespace": "demo",
         "fields": [{"name": "id", "type": "string"}, {"name": "amount", "type": "double"}],
     },
-    indent=2,
+    separators=(",", ":"),
 )
 _ORDERS_V2 = json.dumps(
     {
@@ -533,7 +534,7 @@ _ORDERS_V2 = json.dumps(
             {"name": "currency", "type": "string", "default": "EUR"},
         ],
     },
-    indent=2,
+    separators=(",", ":"),
 )
 _SHIPMENT = 'syntax = "proto3";\npackage demo;\nmessage Shipment {\n  string id = 1;\n}\n'
 
