@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from confluent_kafka import Consumer
@@ -72,6 +73,24 @@ def test_lag_seconds_is_null_without_a_committed_offset(
         assert p.committed is None and p.lag_seconds is None
         assert p.lag_seconds_note == NO_COMMIT
     assert lag.max_lag_seconds is None
+
+
+def test_overview_estimate_from_sampled_end_offsets(
+    groups: Groups, topic: str, unique: str, sandbox_settings: ConnectionSettings
+) -> None:
+    """No record is read: a stalled end gives a lower bound, a moving one an estimate."""
+    group = unique + "-est"
+    commit(sandbox_settings, group, {(topic, 0): 5})
+    assert groups.lag([group])[group].estimate is None  # one look: no rate yet
+    time.sleep(1.0)
+    stalled = groups.lag([group])[group].estimate
+    assert stalled is not None and stalled.at_least and 0.9 <= stalled.seconds <= 10
+    produce(sandbox_settings, topic, {0: 10})  # the end moves: 10 -> 20
+    time.sleep(1.0)
+    moving = groups.lag([group])[group].estimate
+    assert moving is not None and not moving.at_least
+    # offset 5 lies below every sampled end, so it is extrapolated at the sampled rate
+    assert moving.seconds > stalled.seconds
 
 
 def test_groups_json_has_type_and_lag_seconds(
@@ -234,3 +253,36 @@ def test_demo_sessionizer_members_form_a_consumer_protocol_group(
             thread.join(10)
     assert summary.type == "CONSUMER"
     assert {m.client_id for m in summary.members} == {"sessionizer-1", "sessionizer-2"}
+
+
+def test_check_samples_lag_seconds_and_a_rebalance_storm(
+    client: Any, topic: str, unique: str, sandbox_settings: ConnectionSettings
+) -> None:
+    """`check` end to end: a group two minutes behind, and one whose members come and go."""
+    behind, storm = unique + "-behind", unique + "-storm"
+    commit(sandbox_settings, behind, {(topic, 1): 0})
+    stop = threading.Event()
+
+    def flap() -> None:
+        n = 0
+        while not stop.is_set():
+            n += 1
+            member = _kip848_member(sandbox_settings.bootstrap_servers, storm, topic, f"f{n}")
+            deadline = time.monotonic() + 5
+            while not member.assignment() and time.monotonic() < deadline and not stop.is_set():
+                member.poll(0.1)
+            member.close()
+
+    thread = threading.Thread(target=flap, daemon=True)
+    thread.start()
+    try:
+        listed = lambda: storm in {g.group_id for g in client.groups.list()}  # noqa: E731
+        wait_until(listed, "the flapping group to exist")  # a storm in a group check knows
+        found = client.health.check(lag_window_s=6.0, lag_seconds=60, storm_rebalances=2)
+    finally:
+        stop.set()
+        thread.join(10)
+    codes = {(f.code, f.subject) for f in found}
+    assert ("CONSUMER_LAG_SECONDS", behind) in codes
+    assert ("REBALANCE_STORM", storm) in codes, client.groups.events(storm)
+    assert ("REBALANCE_STORM", behind) not in codes
