@@ -7,7 +7,7 @@ a day on another. Seconds behind is what an on-call engineer needs.
   record the group has not processed. The reader lives in record_times.
 - Estimate (as kafka-lag-exporter does): each poll records (time, end offset) per partition;
   the time the committed offset was written is interpolated between those points, so the
-  groups overview needs no record reads at all.
+  groups overview needs no record reads at all. Below the oldest point it is a lower bound.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Mapping
+from dataclasses import dataclass
 from itertools import pairwise
 
 from kafkatui.cluster.models import LagEstimate, PartitionLag
@@ -57,41 +58,44 @@ def seconds_behind(
     return max(0.0, now - record_ms / 1000.0), None
 
 
-def interpolate_seconds(
-    points: tuple[tuple[float, int], ...], first_seen: float, committed: int, now: float
-) -> LagEstimate | None:
-    """When was offset `committed` written, judging by sampled (time, end offset) points?
+@dataclass(frozen=True)
+class EndPoint:
+    """One end offset seen by the polls: the first and the last time it was seen."""
 
-    `points` rise strictly in offset; each point's time is the last time the end was seen at
-    that offset. The record at `committed` was appended while the end moved past it, so its
-    time lies between the last point at or below it and the first point above it. Below every
-    point it is extrapolated at the mean rate; with no rate at all (the end never moved) the
-    age is at least the time since sampling began."""
+    first_at: float
+    last_at: float
+    end: int
+
+
+def interpolate_seconds(
+    points: tuple[EndPoint, ...], committed: int, now: float
+) -> LagEstimate | None:
+    """When was offset `committed` written, judging by sampled end offsets?
+
+    `points` rise strictly in offset. The record at `committed` was appended while the end
+    moved past it: after the last time the end was seen at or below it, and before the
+    first time it was seen above it; the time is interpolated in between. A committed
+    offset below every point was written before sampling began: its age is then a lower
+    bound (no extrapolation, which a burst before sampling would make wrong by minutes)."""
     if not points:
         return None
-    last_at, last_end = points[-1]
-    if committed >= last_end:
+    if committed >= points[-1].end:
         return LagEstimate(0.0)
-    for (t0, e0), (t1, e1) in pairwise(points):
-        if e0 <= committed < e1:
-            written = t0 + (committed - e0) / (e1 - e0) * (t1 - t0)
+    for below, above in pairwise(points):
+        if below.end <= committed < above.end:
+            share = (committed - below.end) / (above.end - below.end)
+            written = below.last_at + share * (above.first_at - below.last_at)
             return LagEstimate(max(0.0, now - written))
-    first_at, first_end = points[0]
-    if len(points) >= 2 and last_at > first_at:
-        rate = (last_end - first_end) / (last_at - first_at)
-        written = first_at - (first_end - committed) / rate
-        return LagEstimate(max(0.0, now - written))
-    age = now - first_seen
+    age = now - points[0].first_at
     return LagEstimate(age, at_least=True) if age > 0 else None
 
 
 class EndOffsetHistory:
-    """Sampled (time, end offset) points per partition, shared by worker threads."""
+    """Sampled end offsets per partition, shared by worker threads."""
 
     def __init__(self, size: int = POINTS_PER_PARTITION) -> None:
         self._size = size
-        self._points: dict[TP, deque[tuple[float, int]]] = {}
-        self._first_seen: dict[TP, float] = {}
+        self._points: dict[TP, deque[EndPoint]] = {}
         self._lock = threading.Lock()
 
     def record(self, ends: Mapping[TP, int], at: float) -> None:
@@ -100,21 +104,19 @@ class EndOffsetHistory:
                 if end < 0:
                     continue
                 points = self._points.get(tp)
-                if points is None or (points and end < points[-1][1]):  # new or recreated
+                if points is None or (points and end < points[-1].end):  # new or recreated
                     points = self._points[tp] = deque(maxlen=self._size)
-                    self._first_seen[tp] = at
-                if points and points[-1][1] == end:
-                    points[-1] = (at, end)  # still there: keep the latest time at this end
+                if points and points[-1].end == end:
+                    points[-1] = EndPoint(points[-1].first_at, at, end)
                 else:
-                    points.append((at, end))
+                    points.append(EndPoint(at, at, end))
 
     def estimate(self, tp: TP, committed: int | None, now: float) -> LagEstimate | None:
         if committed is None:
             return None
         with self._lock:
             points = tuple(self._points.get(tp, ()))
-            first_seen = self._first_seen.get(tp, now)
-        return interpolate_seconds(points, first_seen, committed, now)
+        return interpolate_seconds(points, committed, now)
 
 
 def group_estimate(estimates: list[LagEstimate | None]) -> LagEstimate | None:

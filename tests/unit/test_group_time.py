@@ -10,6 +10,7 @@ from kafkatui.cluster.lag_time import (
     NO_COMMIT,
     NOT_READ,
     EndOffsetHistory,
+    EndPoint,
     age_text,
     group_estimate,
     interpolate_seconds,
@@ -68,29 +69,29 @@ def test_age_text(seconds: float, text: str) -> None:
 
 # ---- estimate ----------------------------------------------------------------------------
 def test_estimate_interpolates_between_sampled_end_offsets() -> None:
-    points = ((NOW - 100, 1000), (NOW - 50, 2000), (NOW, 3000))
-    # offset 1500 was written halfway between the first two samples: 75 s ago
-    assert interpolate_seconds(points, NOW - 100, 1500, NOW) == LagEstimate(75.0)
-    assert interpolate_seconds(points, NOW - 100, 3000, NOW) == LagEstimate(0.0)
+    points = (EndPoint(NOW - 120, NOW - 100, 1000), EndPoint(NOW - 50, NOW, 2000))
+    # offset 1500 was written halfway between the last look at 1000 and the first at 2000
+    assert interpolate_seconds(points, 1500, NOW) == LagEstimate(75.0)
+    assert interpolate_seconds(points, 2000, NOW) == LagEstimate(0.0)
 
 
-def test_estimate_extrapolates_below_the_oldest_sample_at_the_mean_rate() -> None:
-    points = ((NOW - 100, 1000), (NOW, 2000))  # 10 records a second
-    assert interpolate_seconds(points, NOW - 100, 500, NOW) == LagEstimate(150.0)
+def test_estimate_below_every_sample_is_a_lower_bound_not_an_extrapolation() -> None:
+    points = (EndPoint(NOW - 100, NOW - 100, 1000), EndPoint(NOW, NOW, 2000))
+    assert interpolate_seconds(points, 500, NOW) == LagEstimate(100.0, at_least=True)
+    assert interpolate_seconds((EndPoint(NOW - 40, NOW, 50),), 10, NOW) == LagEstimate(40.0, True)
+    assert interpolate_seconds((EndPoint(NOW, NOW, 50),), 10, NOW) is None  # first look
+    assert interpolate_seconds((), 10, NOW) is None
 
 
-def test_estimate_with_an_end_that_never_moved_is_a_lower_bound() -> None:
-    assert interpolate_seconds(((NOW, 50),), NOW - 40, 10, NOW) == LagEstimate(40.0, True)
-    assert interpolate_seconds(((NOW, 50),), NOW, 10, NOW) is None  # first look: nothing
-
-
-def test_history_keeps_the_last_time_an_end_was_seen_and_resets_on_recreate() -> None:
+def test_history_keeps_first_and_last_time_per_end_and_resets_on_recreate() -> None:
     ends = EndOffsetHistory()
     tp = ("t", 0)
     ends.record({tp: 100}, NOW - 60)
     ends.record({tp: 100}, NOW - 30)  # flat: the record at 100 was written after NOW-30
     ends.record({tp: 200}, NOW - 20)
+    ends.record({tp: 200}, NOW - 10)  # ... and before NOW-20, the first look at 200
     assert ends.estimate(tp, 150, NOW) == LagEstimate(25.0)
+    assert ends.estimate(tp, 50, NOW) == LagEstimate(60.0, at_least=True)
     assert ends.estimate(tp, None, NOW) is None
     ends.record({tp: 5}, NOW)  # topic recreated: older points no longer apply
     assert ends.estimate(tp, 2, NOW) is None
