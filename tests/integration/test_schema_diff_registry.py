@@ -75,3 +75,28 @@ def test_a_change_the_registry_refuses_is_judged_breaking_too(
     assert change.what == "field added without default"
     assert change.backward is verdict.compatible is False
     assert change.forward is True
+
+
+def test_protobuf_versions_as_the_registry_returns_them(
+    registry: Registry, subject: str, unique: str
+) -> None:
+    package = unique.replace("-", "_")
+    v1 = (
+        f'syntax = "proto3";\npackage {package};\n\n'
+        "message Shipment {\n  string shipment_id = 1;\n  int32 weight_grams = 2;\n}\n"
+    )
+    grown = "  int64 weight_grams = 2;\n  string note = 3;\n"
+    v2 = v1.replace("  int32 weight_grams = 2;\n", grown)
+    registry.register(subject, v1, schema_type="PROTOBUF")
+    registry.register(subject, v2, schema_type="PROTOBUF")
+    old, new = registry.get_version(subject, 1), registry.get_version(subject, 2)
+    assert new.schema_type == "PROTOBUF"
+
+    diff = diff_schemas(new.schema_type, old.schema, new.schema)
+    assert diff.unjudged is None
+    found = {(c.path, c.what): (c.backward, c.forward) for c in diff.changes}
+    assert found == {
+        (f"{package}.Shipment.note", "field added"): (True, True),
+        (f"{package}.Shipment.weight_grams", "field type changed"): (True, True),
+    }
+    assert any(line.kind == "+" and "note = 3" in line.text for line in diff.lines)
