@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from confluent_kafka import Consumer, KafkaError, KafkaException
 from confluent_kafka import TopicPartition as KafkaTopicPartition
 
-from kafkatui.cluster.errors import InvalidInput
+from kafkatui.cluster.errors import InvalidInput, RemoteError
 from kafkatui.cluster.settings import ConnectionSettings
 
 TP = tuple[str, int]
@@ -57,25 +57,34 @@ def read_timestamps(
         raise InvalidInput(f"bad client settings: {exc.args[0]}") from None
     found: dict[TP, int] = {}
     try:
-        consumer.assign([KafkaTopicPartition(t, p, o) for (t, p), o in wanted.items()])
-        pending = set(wanted)
-        deadline = time.monotonic() + timeout_s
-        while pending and time.monotonic() < deadline:
-            left = deadline - time.monotonic()
-            for message in consumer.consume(num_messages=500, timeout=min(0.5, max(0.0, left))):
-                tp = (message.topic(), message.partition())
-                if tp not in pending:
-                    continue
-                error = message.error()
-                if error is not None:
-                    if error.code() == KafkaError._PARTITION_EOF:
-                        pending.discard(tp)  # nothing there to read
-                    continue
-                _, stamp = message.timestamp()
-                if stamp >= 0:
-                    found[tp] = stamp
-                pending.discard(tp)
-                consumer.pause([KafkaTopicPartition(*tp)])
+        _read(consumer, wanted, found, timeout_s)
+    except KafkaException as exc:
+        raise RemoteError(f"reading record timestamps: {exc.args[0]}") from None
     finally:
         consumer.close()
     return found
+
+
+def _read(
+    consumer: Consumer, wanted: dict[TP, int], found: dict[TP, int], timeout_s: float
+) -> None:
+    """Fill `found` until every partition gave a record (or its end) or time runs out."""
+    consumer.assign([KafkaTopicPartition(t, p, o) for (t, p), o in wanted.items()])
+    pending = set(wanted)
+    deadline = time.monotonic() + timeout_s
+    while pending and time.monotonic() < deadline:
+        left = deadline - time.monotonic()
+        for message in consumer.consume(num_messages=500, timeout=min(0.5, max(0.0, left))):
+            tp = (message.topic(), message.partition())
+            if tp not in pending:
+                continue
+            error = message.error()
+            if error is not None:
+                if error.code() == KafkaError._PARTITION_EOF:
+                    pending.discard(tp)  # nothing there to read
+                continue
+            _, stamp = message.timestamp()
+            if stamp >= 0:
+                found[tp] = stamp
+            pending.discard(tp)
+            consumer.pause([KafkaTopicPartition(*tp)])
