@@ -49,7 +49,8 @@ def test_demo_orders_v1_to_v2_is_one_added_line_and_one_judged_change() -> None:
 
 def test_pretty_form_is_canonical_whatever_the_key_order_and_spacing() -> None:
     a = '{"fields":[{"type":"int","name":"n"}],"name":"R","type":"record"}'
-    b = json.dumps({"type": "record", "name": "R", "fields": [{"name": "n", "type": "int"}]}, indent=4)
+    parsed = {"type": "record", "name": "R", "fields": [{"name": "n", "type": "int"}]}
+    b = json.dumps(parsed, indent=4)
     assert pretty_schema("AVRO", a) == pretty_schema("AVRO", b)
     assert pretty_schema("AVRO", a).splitlines() == [
         "{",
