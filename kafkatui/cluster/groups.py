@@ -44,8 +44,8 @@ from kafkatui.cluster.resets import (
 #: Changing methods return {"before": ..., "after": ...} for the audit log (see guard.changes);
 #: typed Any so they still match the Protocols, which promise callers nothing.
 TP = tuple[str, int]
-#: rounds of record reads for lag in seconds (see Groups._stamps)
-STAMP_ROUNDS = 3
+#: rounds of record reads for lag in seconds, all within one timeout (see Groups._stamps)
+STAMP_ROUNDS = 20
 Offsets = dict[TP, int | None]
 
 
@@ -295,17 +295,20 @@ class Groups:
 
     def _stamps(self, positions: Sequence[tuple[str, int, int]]) -> dict[Any, int]:
         """Record timestamps by (topic, partition, offset). A reader takes one offset per
-        partition, so groups at different offsets of one partition need more rounds (at
-        most STAMP_ROUNDS; beyond that their lag in seconds stays unknown)."""
+        partition, so groups at different offsets of one partition need more rounds: at
+        most STAMP_ROUNDS, all within one timeout; beyond that their lag in seconds stays
+        unknown. A round on a local broker takes milliseconds."""
         stamps: dict[Any, int] = {}
         todo = list(positions)
+        deadline = time.monotonic() + self.admin.timeout_s
         for _ in range(STAMP_ROUNDS):
-            if not todo:
+            left = deadline - time.monotonic()
+            if not todo or left <= 0:
                 break
             batch: dict[TP, int] = {}
             for t, p, o in todo:
                 batch.setdefault((t, p), o)
-            found = read_timestamps(self.admin.settings, batch, self.admin.timeout_s)
+            found = read_timestamps(self.admin.settings, batch, left)
             stamps.update({(*tp, batch[tp]): ms for tp, ms in found.items()})
             todo = [(t, p, o) for t, p, o in todo if batch[(t, p)] != o]
         return stamps

@@ -296,3 +296,17 @@ def test_check_samples_lag_seconds_and_a_rebalance_storm(
     assert ("CONSUMER_LAG_SECONDS", behind) in codes
     assert ("REBALANCE_STORM", storm) in codes, client.groups.events(storm)
     assert ("REBALANCE_STORM", behind) not in codes
+
+
+def test_lag_seconds_for_many_groups_at_different_offsets_of_one_partition(
+    groups: Groups, topic: str, unique: str, sandbox_settings: ConnectionSettings
+) -> None:
+    """One reader holds one position per partition: six groups on p0 need six rounds."""
+    ids = [f"{unique}-g{i}" for i in range(6)]
+    for i, gid in enumerate(ids):
+        commit(sandbox_settings, gid, {(topic, 0): i + 1})
+    timed = groups.with_lag_seconds(groups.lag(ids))
+    ages = [timed[gid].partitions[0].lag_seconds for gid in ids]
+    assert all(age is not None and 118 <= age <= 135 for age in ages), ages
+    # record i was stamped base + i ms: a later commit is a (slightly) younger record
+    assert ages == sorted(ages, reverse=True)
