@@ -117,7 +117,13 @@ async def drive(d: Driver) -> None:
     await d.keys("escape", "2")
     await d.select("order-service")
     await d.step("groups", wait=6)  # a few lag samples for the sparklines
-    await d.step("group-detail", "enter")
+    await d.step("group-detail", "enter", wait=11)  # a few polls for the lag charts
+    await d.keys("escape")
+    await d.select("sessionizer")  # the demo's consumer-protocol (KIP-848) group
+    await d.step("group-detail-kip848", "enter", wait=6)
+    await d.keys("escape")
+    await d.select("order-service")
+    await d.keys("enter")
     await d.keys("o")
     await d.settle(1)
     await d.keys("down", "up", "enter")  # latest, then back to earliest: moves on

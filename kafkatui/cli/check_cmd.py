@@ -38,6 +38,12 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                         help="DISK_USAGE_HIGH critical at this %% (90)")
     parser.add_argument("--txn-age", type=float, default=300.0, metavar="SECONDS",
                         help="OPEN_TRANSACTION for a transaction open this long (300)")
+    parser.add_argument("--lag-seconds", type=float, default=300.0, metavar="N",
+                        help="warn when a group's oldest unread record is older than N seconds "
+                        "(CONSUMER_LAG_SECONDS, default 300)")
+    parser.add_argument("--rebalances", type=int, default=3, metavar="N",
+                        help="warn when a group rebalances N times within the lag window "
+                        "(REBALANCE_STORM, default 3)")
     return parser  # fmt: skip
 
 
@@ -57,7 +63,10 @@ def _limits(args: argparse.Namespace) -> DepthLimits:
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
     limits = _limits(args)
     found = ctx.connected_client().health.check(
-        lag_window_s=max(0.0, args.lag_window), limits=limits
+        lag_window_s=max(0.0, args.lag_window),
+        limits=limits,
+        lag_seconds=max(0.0, args.lag_seconds),
+        storm_rebalances=max(1, args.rebalances),
     )
     findings = sorted(found, key=lambda f: (_ORDER.get(f.severity, 3), f.code, f.subject))
     if args.json:

@@ -31,8 +31,10 @@ from kafkatui.cluster.models import (
     ConfigEntry,
     ConnectorStatus,
     Finding,
+    GroupEvent,
     GroupLag,
     GroupSummary,
+    LagSample,
     LagTrend,
     RawRecord,
     ResetPlan,
@@ -114,6 +116,24 @@ class GroupsApi(Protocol):
     def trend(self, group_id: str, min_span_s: float = 30.0) -> LagTrend:
         """From the samples `lag` recorded; "growing" needs samples over `min_span_s`."""
         ...
+
+    def with_lag_seconds(self, lags: Mapping[str, GroupLag]) -> dict[str, GroupLag]:
+        """The same lags with lag_seconds per partition (reads one record per lagging
+        partition, bounded in time and count)."""
+        ...
+
+    def lag_seconds_samples(self, group_id: str) -> tuple[LagSample, ...]:
+        """The group's max lag in seconds at each `with_lag_seconds` call, oldest first."""
+        ...
+
+    def events(self, group_id: str) -> builtins.list[GroupEvent]:
+        """State changes and member joins/leaves seen by `list`/`lag`, oldest first."""
+        ...
+
+    def rebalances(self, window_s: float = 600.0) -> dict[str, int]:
+        """Rebalances seen per group within the last `window_s`; groups with none left out."""
+        ...
+
     def delete(self, group_id: str) -> None: ...  # (changes)
     def delete_offsets(self, group_id: str, partitions: Sequence[TopicPartition]) -> None: ...
     def plan_reset(
@@ -185,11 +205,19 @@ class TransactionsApi(Protocol):
 
 
 class HealthApi(Protocol):
-    def check(self, lag_window_s: float = 0.0, limits: DepthLimits | None = None) -> list[Finding]:
+    def check(
+        self,
+        lag_window_s: float = 0.0,
+        limits: DepthLimits | None = None,
+        lag_seconds: float = 300.0,
+        storm_rebalances: int = 3,
+    ) -> list[Finding]:
         """Every rule (`limits`: disk, transaction and quorum thresholds). With
         `lag_window_s` > 0, lag is sampled over that window first, so a one-shot check
-        can see CONSUMER_LAG_GROWING; otherwise trends come from the lag samples earlier
-        calls recorded (a TUI polling every few seconds)."""
+        can see CONSUMER_LAG_GROWING and REBALANCE_STORM; otherwise trends come from the
+        lag samples earlier calls recorded (a TUI polling every few seconds).
+        CONSUMER_LAG_SECONDS warns above `lag_seconds`, REBALANCE_STORM at
+        `storm_rebalances` rebalances within the window (ten minutes without one)."""
         ...
 
 

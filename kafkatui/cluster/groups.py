@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import builtins
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from confluent_kafka import ConsumerGroupTopicPartitions
@@ -15,7 +17,9 @@ from kafkatui.cluster.errors import NotAvailable, NotFound, Refused, RemoteError
 from kafkatui.cluster.guard import Guard, changes
 from kafkatui.cluster.kafka_admin import KafkaAdmin
 from kafkatui.cluster.lag import MIN_SPAN_S, LagHistory, trend_of
+from kafkatui.cluster.lag_time import EndOffsetHistory, group_estimate, seconds_behind
 from kafkatui.cluster.models import (
+    GroupEvent,
     GroupLag,
     GroupMember,
     GroupSummary,
@@ -28,6 +32,8 @@ from kafkatui.cluster.models import (
     ResetSpec,
     TopicPartition,
 )
+from kafkatui.cluster.rebalances import WINDOW_S, RebalanceTracker
+from kafkatui.cluster.record_times import read_timestamps
 from kafkatui.cluster.resets import (
     PartitionOffsets,
     check_spec,
@@ -39,6 +45,8 @@ from kafkatui.cluster.resets import (
 #: Changing methods return {"before": ..., "after": ...} for the audit log (see guard.changes);
 #: typed Any so they still match the Protocols, which promise callers nothing.
 TP = tuple[str, int]
+#: rounds of record reads for lag in seconds, all within one timeout (see Groups._stamps)
+STAMP_ROUNDS = 20
 Offsets = dict[TP, int | None]
 
 
@@ -46,23 +54,31 @@ def _name(enum_value: Any) -> str:
     return getattr(enum_value, "name", None) or "UNKNOWN"
 
 
-def _member(raw: Any) -> GroupMember:
-    assigned = raw.assignment.topic_partitions if raw.assignment is not None else []
+def _partitions(assignment: Any) -> tuple[TopicPartition, ...]:
+    found = assignment.topic_partitions if assignment is not None else []
+    return tuple(TopicPartition(tp.topic, tp.partition) for tp in found)
+
+
+def _member(raw: Any, consumer_protocol: bool) -> GroupMember:
+    target = getattr(raw, "target_assignment", None)
     return GroupMember(
         member_id=raw.member_id,
         client_id=raw.client_id,
         host=raw.host,
-        assignment=tuple(TopicPartition(tp.topic, tp.partition) for tp in assigned),
+        assignment=_partitions(raw.assignment),
+        target_assignment=_partitions(target) if consumer_protocol else None,
     )
 
 
 def _summary(desc: Any) -> GroupSummary:
-    return GroupSummary(
-        group_id=desc.group_id,
-        state=_name(desc.state),
-        type=_name(getattr(desc, "type", None)),
-        members=tuple(_member(m) for m in desc.members),
-    )
+    group_type = _name(getattr(desc, "type", None))
+    members = tuple(_member(m, group_type == "CONSUMER") for m in desc.members)
+    state = _name(desc.state)
+    if state == "UNKNOWN" and any(m.reconciling for m in members):
+        # librdkafka (2.16) names only the classic states: a KIP-848 group's RECONCILING
+        # arrives as UNKNOWN, but its members' assignment against target says it
+        state = "RECONCILING"
+    return GroupSummary(group_id=desc.group_id, state=state, type=group_type, members=members)
 
 
 def _offsets_of(result: Any) -> Offsets:
@@ -90,6 +106,9 @@ class Groups:
         self.guard = guard
         self.deep = deep  # for OffsetDelete
         self.history = LagHistory()
+        self.ends = EndOffsetHistory()
+        self.seconds_history = LagHistory()  # max lag_seconds per with_lag_seconds call
+        self.tracker = RebalanceTracker()
 
     # ---- reading -----------------------------------------------------------------------
     def list(self) -> list[GroupSummary]:
@@ -107,6 +126,7 @@ class Groups:
             self.admin.metadata()
         by_id = {g.group_id: g for g in listing.valid}
         described = self._describe(sorted(by_id))
+        self.tracker.observe(described.values(), time.time())
         return [
             described.get(gid) or GroupSummary(gid, _name(g.state), _name(getattr(g, "type", None)))
             for gid, g in sorted(by_id.items())
@@ -169,10 +189,13 @@ class Groups:
         if errors and not fetched:
             raise next(iter(errors.values()))  # nothing to show: say why
         summaries = {gid: _summary(d) for gid, d in described.items()}
+        now = time.time()
+        self.tracker.observe(summaries.values(), now)
         committed = {gid: _offsets_of(r) for gid, r in fetched.items()}
         owners = {gid: self._owners(s) for gid, s in summaries.items()}
+        targets = {gid: self._targets(s) for gid, s in summaries.items()}
         partitions = {
-            gid: set(committed.get(gid, {})) | set(owners.get(gid, {}))
+            gid: set(committed.get(gid, {})) | set(owners.get(gid, {})) | set(targets.get(gid, {}))
             for gid in ids
             if gid not in errors
         }
@@ -180,11 +203,14 @@ class Groups:
             {tp: OffsetSpec.latest() for tps in partitions.values() for tp in tps},
             "reading end offsets",
         )
-        now = time.time()
+        self.ends.record({tp: info.offset for tp, info in ends.items()}, now)
         result: dict[str, GroupLag] = {}
         for gid, tps in partitions.items():
             rows = tuple(
-                self._row(tp, committed.get(gid, {}).get(tp), ends, owners.get(gid, {}))
+                replace(
+                    self._row(tp, committed.get(gid, {}).get(tp), ends, owners.get(gid, {})),
+                    target_member=targets.get(gid, {}).get(tp),
+                )
                 for tp in sorted(tps)
             )
             summary = summaries.get(gid)
@@ -193,6 +219,10 @@ class Groups:
                 state=summary.state if summary else "UNKNOWN",
                 members=len(summary.members) if summary else 0,
                 partitions=rows,
+                type=summary.type if summary else "UNKNOWN",
+                estimate=group_estimate(
+                    [self.ends.estimate((r.topic, r.partition), r.committed, now) for r in rows]
+                ),
             )
             self.history.record(gid, LagSample(at=now, lag=group_lag.total))
             result[gid] = group_lag
@@ -202,6 +232,14 @@ class Groups:
     def _owners(summary: GroupSummary) -> dict[TP, str]:
         return {
             (tp.topic, tp.partition): m.client_id for m in summary.members for tp in m.assignment
+        }
+
+    @staticmethod
+    def _targets(summary: GroupSummary) -> dict[TP, str]:
+        return {
+            (tp.topic, tp.partition): m.client_id
+            for m in summary.members
+            for tp in m.target_assignment or ()
         }
 
     @staticmethod
@@ -222,6 +260,68 @@ class Groups:
 
     def trend(self, group_id: str, min_span_s: float = MIN_SPAN_S) -> LagTrend:
         return trend_of(self.history.samples(group_id), min_span_s=min_span_s)
+
+    def with_lag_seconds(self, lags: Mapping[str, GroupLag]) -> dict[str, GroupLag]:
+        """The same lags with seconds behind per partition: one record read at each lagging
+        committed offset (shared by groups on the same position), all in parallel."""
+        positions = {
+            (p.topic, p.partition, p.committed)
+            for lag in lags.values()
+            for p in lag.partitions
+            if p.committed is not None and p.lag
+        }
+        # the furthest behind first, in case there are more than the reader takes
+        behind = {
+            (p.topic, p.partition, p.committed): p.lag or 0
+            for g in lags.values()
+            for p in g.partitions
+        }
+        ordered = sorted(positions, key=lambda pos: -behind[pos])
+        stamps = self._stamps(ordered)
+        now = time.time()
+        result = {}
+        for gid, lag in lags.items():
+            rows = []
+            for p in lag.partitions:
+                stamp = stamps.get((p.topic, p.partition, p.committed))
+                seconds, note = seconds_behind(p, stamp, now)
+                rows.append(replace(p, lag_seconds=seconds, lag_seconds_note=note))
+            result[gid] = timed = replace(lag, partitions=tuple(rows))
+            if timed.max_lag_seconds is not None:
+                self.seconds_history.record(gid, LagSample(now, round(timed.max_lag_seconds)))
+        return result
+
+    def lag_seconds_samples(self, group_id: str) -> tuple[LagSample, ...]:
+        """The group's max lag in seconds at each `with_lag_seconds`, oldest first."""
+        return self.seconds_history.samples(group_id)
+
+    def _stamps(self, positions: Sequence[tuple[str, int, int]]) -> dict[Any, int]:
+        """Record timestamps by (topic, partition, offset). A reader takes one offset per
+        partition, so groups at different offsets of one partition need more rounds: at
+        most STAMP_ROUNDS, all within one timeout; beyond that their lag in seconds stays
+        unknown. A round on a local broker takes milliseconds."""
+        stamps: dict[Any, int] = {}
+        todo = list(positions)
+        deadline = time.monotonic() + self.admin.timeout_s
+        for _ in range(STAMP_ROUNDS):
+            left = deadline - time.monotonic()
+            if not todo or left <= 0:
+                break
+            batch: dict[TP, int] = {}
+            for t, p, o in todo:
+                batch.setdefault((t, p), o)
+            found = read_timestamps(self.admin.settings, batch, left)
+            stamps.update({(*tp, batch[tp]): ms for tp, ms in found.items()})
+            todo = [(t, p, o) for t, p, o in todo if batch[(t, p)] != o]
+        return stamps
+
+    def events(self, group_id: str) -> builtins.list[GroupEvent]:
+        """State changes and member joins/leaves seen while this client ran, oldest first."""
+        return list(self.tracker.events(group_id))
+
+    def rebalances(self, window_s: float = WINDOW_S) -> dict[str, int]:
+        """Rebalances seen per group within the last `window_s` (groups with none left out)."""
+        return self.tracker.rebalances(time.time(), window_s)
 
     # ---- offset resets -----------------------------------------------------------------
     def plan_reset(
@@ -304,6 +404,8 @@ class Groups:
         before = self.committed(group_id)
         self._delete_group(group_id)
         self.history.forget(group_id)
+        self.tracker.forget(group_id)
+        self.seconds_history.forget(group_id)
         return {"before": {f"{t}-{p}": o for (t, p), o in sorted(before.items())}, "after": None}
 
     def _delete_group(self, group_id: str) -> None:

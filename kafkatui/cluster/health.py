@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from confluent_kafka.admin import ResourceType
 
@@ -17,12 +17,19 @@ from kafkatui.cluster.broker_depth import BrokerDepth
 from kafkatui.cluster.deep_models import DepthLimits
 from kafkatui.cluster.depth_health import evaluate_depth, gather_depth
 from kafkatui.cluster.errors import ConnectionFailed, KafkaTuiError
+from kafkatui.cluster.group_health import (
+    LAG_SECONDS_LIMIT,
+    STORM_REBALANCES,
+    lag_seconds_findings,
+    storm_findings,
+)
 from kafkatui.cluster.kafka_admin import KafkaAdmin
 from kafkatui.cluster.models import (
     ConfigEntry,
     ConnectorHealth,
     ConnectorStatus,
     Finding,
+    GroupLag,
     LagTrend,
     PartitionInfo,
 )
@@ -61,6 +68,11 @@ class ClusterFacts:
     connectors: Mapping[str, Sequence[ConnectorStatus]] = field(default_factory=dict)
     connect_errors: Mapping[str, str] = field(default_factory=dict)  # cluster -> reason
     unread: Mapping[str, str] = field(default_factory=dict)  # facts that could not be read
+    group_lags: Mapping[str, GroupLag] = field(default_factory=dict)  # with lag_seconds
+    lag_seconds_limit: float = LAG_SECONDS_LIMIT
+    rebalances: Mapping[str, int] = field(default_factory=dict)  # within storm_window_s
+    storm_rebalances: int = STORM_REBALANCES
+    storm_window_s: float = 600.0
 
 
 # ---- rules -------------------------------------------------------------------------------
@@ -252,6 +264,8 @@ def evaluate(facts: ClusterFacts) -> list[Finding]:
     findings += replication_findings(facts.topics, facts.broker_count)
     findings += unclean_findings(facts)
     findings += lag_findings(facts.lag_trends)
+    findings += lag_seconds_findings(facts.group_lags, facts.lag_seconds_limit)
+    findings += storm_findings(facts.rebalances, facts.storm_rebalances, facts.storm_window_s)
     findings += connect_findings(facts.connectors, facts.connect_errors)
     findings += [
         Finding(WARNING, "CHECK_INCOMPLETE", what, f"could not read {what}: {reason}")
@@ -289,11 +303,22 @@ class Health:
         self.depth = depth  # disks, quorum, reassignments: see depth_health
         self.transactions = transactions
 
-    def check(self, lag_window_s: float = 0.0, limits: DepthLimits | None = None) -> list[Finding]:
+    def check(
+        self,
+        lag_window_s: float = 0.0,
+        limits: DepthLimits | None = None,
+        lag_seconds: float = LAG_SECONDS_LIMIT,
+        storm_rebalances: int = STORM_REBALANCES,
+    ) -> list[Finding]:
         """Run every rule. Each call also records one lag sample per group, so lag growth
         shows once the samples span a while (see kafkatui.cluster.lag.MIN_SPAN_S); with
-        `lag_window_s` the samples are taken now, over that window."""
-        findings = evaluate(self.gather(lag_window_s))
+        `lag_window_s` the samples are taken now, over that window. Rebalances count over
+        that window too, or over the last ten minutes of looks without one. `limits`:
+        disk, transaction and quorum thresholds."""
+        facts = self.gather(lag_window_s)
+        findings = evaluate(
+            replace(facts, lag_seconds_limit=lag_seconds, storm_rebalances=storm_rebalances)
+        )
         if self.depth is not None:
             depth = gather_depth(self.depth, self.transactions)
             findings += evaluate_depth(depth, limits or DepthLimits())
@@ -313,7 +338,8 @@ class Health:
         topics = tuple(
             TopicFacts(n, partition_infos(meta.topics[n]), topic_configs.get(n, {})) for n in names
         )
-        group_ids, span = self._groups_and_lag(lag_window_s, unread)
+        group_ids, span, lags = self._groups_and_lag(lag_window_s, unread)
+        storm_window_s = lag_window_s + 1.0 if lag_window_s > 0 else 600.0
         connectors, connect_errors = self._connectors()
         return ClusterFacts(
             broker_count=len(broker_ids),
@@ -323,6 +349,9 @@ class Health:
             connectors=connectors,
             connect_errors=connect_errors,
             unread=unread,
+            group_lags=self._with_seconds(lags, unread),
+            rebalances=self.groups.rebalances(storm_window_s) if group_ids else {},
+            storm_window_s=storm_window_s,
         )
 
     def _configs(
@@ -340,27 +369,40 @@ class Health:
 
     def _groups_and_lag(
         self, window_s: float, unread: dict[str, str]
-    ) -> tuple[list[str], dict[str, float]]:
-        """Group ids and the lag trend span, or none while a group coordinator cannot be
-        reached (after a broker loss it moves to another broker, and asking the old one
-        times out): metadata answered, so the other rules still run; the gap is reported."""
+    ) -> tuple[list[str], dict[str, float], dict[str, GroupLag]]:
+        """Group ids, the lag trend span and the last lags, or none while a group
+        coordinator cannot be reached (after a broker loss it moves to another broker, and
+        asking the old one times out): metadata answered, so the other rules still run;
+        the gap is reported."""
         try:
             group_ids = [g.group_id for g in self.groups.list()]
-            return group_ids, self._sample_lag(group_ids, window_s)
+            return group_ids, *self._sample_lag(group_ids, window_s)
         except ConnectionFailed as exc:
             unread["consumer groups"] = str(exc)
-            return [], {}
+            return [], {}, {}
 
-    def _sample_lag(self, group_ids: list[str], window_s: float) -> dict[str, float]:
-        """Record lag samples (one, or LAG_SAMPLES over `window_s`); the trend span to use."""
+    def _sample_lag(
+        self, group_ids: list[str], window_s: float
+    ) -> tuple[dict[str, float], dict[str, GroupLag]]:
+        """Record lag samples (one, or LAG_SAMPLES over `window_s`, which also gives the
+        rebalance tracker that many looks); the trend span to use, and the last lags."""
         if window_s <= 0:
-            self.groups.lag(group_ids)
-            return {}
+            return {}, self.groups.lag(group_ids)
         for i in range(LAG_SAMPLES):
             if i:
                 time.sleep(window_s / (LAG_SAMPLES - 1))
-            self.groups.lag(group_ids)
-        return {"min_span_s": window_s * 0.9}
+            lags = self.groups.lag(group_ids)
+        return {"min_span_s": window_s * 0.9}, lags
+
+    def _with_seconds(
+        self, lags: dict[str, GroupLag], unread: dict[str, str]
+    ) -> Mapping[str, GroupLag]:
+        """Lags with seconds behind (one record read per lagging partition)."""
+        try:
+            return self.groups.with_lag_seconds(lags) if lags else {}
+        except KafkaTuiError as exc:
+            unread["consumer lag in seconds"] = str(exc)
+            return {}
 
     def _connectors(self) -> tuple[dict[str, list[ConnectorStatus]], dict[str, str]]:
         """Statuses per Connect cluster; a cluster that does not answer is a finding."""

@@ -93,6 +93,15 @@ class GroupMember:
     client_id: str
     host: str
     assignment: tuple[TopicPartition, ...] = ()
+    #: consumer-protocol (KIP-848) groups only: what the coordinator wants this member to
+    #: own; None for classic groups, where the member's assignment is all there is
+    target_assignment: tuple[TopicPartition, ...] | None = None
+
+    @property
+    def reconciling(self) -> bool:
+        """Still moving towards its target assignment (KIP-848)."""
+        target = self.target_assignment
+        return target is not None and set(target) != set(self.assignment)
 
 
 @dataclass(frozen=True)
@@ -112,6 +121,21 @@ class PartitionLag:
     end: int
     lag: int | None
     member: str | None = None  # client id of the member assigned this partition
+    #: KIP-848 groups: client id of the member whose target assignment holds it; a
+    #: partition whose member differs is still being handed over (reconciling)
+    target_member: str | None = None
+    #: now minus the timestamp of the record at the committed offset; 0 when caught up;
+    #: None when unknown, with the reason in lag_seconds_note (None too until it is read)
+    lag_seconds: float | None = None
+    lag_seconds_note: str | None = None
+
+
+@dataclass(frozen=True)
+class LagEstimate:
+    """A group's lag in seconds estimated from sampled end offsets, without reading records."""
+
+    seconds: float
+    at_least: bool = False  # the end offset has not moved since sampling began: a lower bound
 
 
 @dataclass(frozen=True)
@@ -120,10 +144,29 @@ class GroupLag:
     state: str
     members: int
     partitions: tuple[PartitionLag, ...]
+    type: str = "UNKNOWN"  # CLASSIC, CONSUMER (KIP-848), SHARE, UNKNOWN
+    estimate: LagEstimate | None = None  # None until two end-offset samples tell a rate
 
     @property
     def total(self) -> int:
         return sum(p.lag or 0 for p in self.partitions)
+
+    @property
+    def max_lag_seconds(self) -> float | None:
+        """The oldest unread record's age over partitions where it is known."""
+        known = [p.lag_seconds for p in self.partitions if p.lag_seconds is not None]
+        return max(known) if known else None
+
+
+@dataclass(frozen=True)
+class GroupEvent:
+    """A change seen between two looks at a group: its state, or a member joining/leaving."""
+
+    at: float  # time.time()
+    group_id: str
+    kind: str  # "state", "joined", "left"
+    detail: str  # "STABLE -> PREPARING_REBALANCE", or the member's client id
+    rebalance: bool = False  # this look saw a rebalance (counted once per look)
 
 
 @dataclass(frozen=True)

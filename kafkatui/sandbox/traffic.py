@@ -7,6 +7,7 @@ events are appended to the file that `clickstream-file-source` reads, half are p
 directly; the analytics member consumes more slowly than events arrive, so its lag grows.
 The settlements producer commits normally, so `:transactions` shows at most a young
 transaction; `kafkatui sandbox scenario stuck-transaction` leaves one open beside it.
+`sessionizer` is a consumer-protocol (KIP-848) group of two members that keeps up.
 """
 
 from __future__ import annotations
@@ -44,9 +45,19 @@ def main(state_dir: str) -> int:
     member.start()
     settler = threading.Thread(target=_settlements, args=(layout, stop), daemon=True)
     settler.start()
+    sessionizers = [
+        threading.Thread(
+            target=sessionizer_member, args=(layout.bootstrap_servers, stop, i), daemon=True
+        )
+        for i in (1, 2)
+    ]
+    for thread in sessionizers:
+        thread.start()
     _produce_events(layout, stop)
     member.join(timeout=10)
     settler.join(timeout=10)
+    for thread in sessionizers:
+        thread.join(timeout=10)
     return 0
 
 
@@ -130,6 +141,35 @@ def _analytics_member(layout: SandboxLayout, stop: threading.Event) -> None:
         while not stop.is_set():
             consumer.consume(num_messages=ANALYTICS_PER_S // 4, timeout=0.25)
             stop.wait(0.25)
+    finally:
+        consumer.close()
+
+
+
+def sessionizer_member(
+    bootstrap: str,
+    stop: threading.Event,
+    number: int,
+    topic: str = "clickstream",
+    group: str = "sessionizer",
+) -> None:
+    """A member of `sessionizer`, a KIP-848 group: the broker assigns its partitions
+    (group.protocol=consumer), so the groups view shows its type and target assignment."""
+    consumer = Consumer(
+        {
+            "bootstrap.servers": bootstrap,
+            "group.id": group,
+            "group.protocol": "consumer",
+            "client.id": f"sessionizer-{number}",
+            "auto.offset.reset": "latest",
+            "enable.auto.commit": True,
+            "auto.commit.interval.ms": 1000,
+        }
+    )
+    consumer.subscribe([topic])
+    try:
+        while not stop.is_set():
+            consumer.consume(num_messages=500, timeout=0.5)
     finally:
         consumer.close()
 

@@ -95,6 +95,7 @@ HEALTH_LEVELS: dict[str, str] = {
     "UNASSIGNED": "health-warn",
     "PREPARING_REBALANCE": "health-warn",
     "COMPLETING_REBALANCE": "health-warn",
+    "RECONCILING": "health-warn",  # a KIP-848 group handing partitions over
     "FAILED": "health-critical",
     "DEAD": "health-critical",
     "PAUSED": "health-paused",

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from kafkatui.cluster.api import TailStart
 from kafkatui.cluster.errors import ConnectionFailed, NotFound, ReadOnlyError, Refused
+from kafkatui.cluster.lag_time import NO_COMMIT
 from kafkatui.cluster.models import (
     Acl,
     Broker,
@@ -25,9 +26,11 @@ from kafkatui.cluster.models import (
     ConnectorHealth,
     ConnectorStatus,
     Finding,
+    GroupEvent,
     GroupLag,
     GroupMember,
     GroupSummary,
+    LagEstimate,
     LagSample,
     LagTrend,
     PartitionInfo,
@@ -233,10 +236,75 @@ def _group_lags() -> dict[str, GroupLag]:
         for p in range(12)
     )
     return {
-        "order-service": GroupLag("order-service", "EMPTY", 0, orders),
-        "billing": GroupLag("billing", "STABLE", 1, payments),
-        "analytics": GroupLag("analytics", "STABLE", 1, clicks),
+        "order-service": GroupLag(
+            "order-service", "EMPTY", 0, orders, "CLASSIC", LagEstimate(7200.0, at_least=True)
+        ),
+        "billing": GroupLag("billing", "STABLE", 1, payments, "CLASSIC", LagEstimate(0.0)),
+        "analytics": GroupLag("analytics", "STABLE", 1, clicks, "CLASSIC", LagEstimate(41.0)),
+        "sessionizer": _sessionizer_lag(),
     }
+
+
+# ---- groups: lag in seconds, rebalances and a KIP-848 group ---------------------------
+# What the real client gives: a CONSUMER-type group caught mid-reconciliation (the member
+# that joined last does not own its target partition yet, and librdkafka reports the
+# state UNKNOWN, which the client names RECONCILING), lag_seconds read per partition.
+def _sessionizer_summary() -> GroupSummary:
+    def parts(*ps: int) -> tuple[TopicPartition, ...]:
+        return tuple(TopicPartition("clickstream", p) for p in ps)
+
+    return GroupSummary(
+        "sessionizer",
+        "RECONCILING",
+        "CONSUMER",
+        (
+            GroupMember("k-1", "sessionizer-1", "/127.0.0.1", parts(*range(7)), parts(*range(6))),
+            GroupMember("k-2", "sessionizer-2", "/127.0.0.1", parts(*range(7, 12)), parts(*range(7, 12))),  # noqa: E501
+            GroupMember("k-3", "sessionizer-3", "/127.0.0.1", (), parts(6)),
+        ),
+    )
+
+
+def _sessionizer_lag() -> GroupLag:
+    def owner(p: int) -> tuple[str, str]:
+        if p == 6:
+            return "sessionizer-1", "sessionizer-3"
+        name = "sessionizer-1" if p < 6 else "sessionizer-2"
+        return name, name
+
+    rows = tuple(
+        PartitionLag("clickstream", p, 20_030, 20_040, 10, *owner(p)) for p in range(12)
+    )
+    return GroupLag("sessionizer", "RECONCILING", 3, rows, "CONSUMER", LagEstimate(3.0))
+
+
+#: seconds behind per (group, partition) for partitions with lag
+_AGES = {"order-service": 7_300.0, "analytics": 38.0, "sessionizer": 2.5}
+
+
+def _with_seconds(lag: GroupLag) -> GroupLag:
+    def timed(p: PartitionLag) -> PartitionLag:
+        if p.committed is None:
+            return replace(p, lag_seconds=None, lag_seconds_note=NO_COMMIT)
+        if not p.lag:
+            return replace(p, lag_seconds=0.0)
+        return replace(p, lag_seconds=_AGES.get(lag.group_id, 1.0) + p.partition)
+
+    return replace(lag, partitions=tuple(timed(p) for p in lag.partitions))
+
+
+_SECONDS_SAMPLES = {
+    "analytics": tuple(LagSample(1000.0 + 5 * i, 5 + 2 * i - (i % 4)) for i in range(24)),
+    "order-service": tuple(LagSample(1000.0 + 5 * i, 7_190 + 5 * i) for i in range(24)),
+    "sessionizer": tuple(LagSample(1000.0 + 5 * i, 2 + (i * 5) % 11) for i in range(24)),
+}
+_GROUP_EVENTS = (
+    GroupEvent(1_767_225_540.0, "analytics", "state", "STABLE -> PREPARING_REBALANCE", True),
+    GroupEvent(1_767_225_540.0, "analytics", "left", "analytics-0"),
+    GroupEvent(1_767_225_545.0, "analytics", "state", "PREPARING_REBALANCE -> STABLE"),
+    GroupEvent(1_767_225_590.0, "sessionizer", "joined", "sessionizer-3", True),
+    GroupEvent(1_767_225_590.0, "sessionizer", "state", "STABLE -> RECONCILING"),
+)
 
 
 class FakeGroups:
@@ -255,13 +323,27 @@ class FakeGroups:
             tuple(TopicPartition("clickstream", p) for p in range(12)),
         )
         return [
-            GroupSummary("analytics", "STABLE", "CONSUMER", (analytics,)),
+            GroupSummary("analytics", "STABLE", "CLASSIC", (analytics,)),
             GroupSummary("billing", "STABLE", "CLASSIC", (member,)),
             GroupSummary("order-service", "EMPTY", "CLASSIC", ()),
+            _sessionizer_summary(),
         ]
 
     def lag(self, group_ids: Sequence[str]) -> dict[str, GroupLag]:
         return {g: self._lags[g] for g in group_ids if g in self._lags}
+
+    # lag in seconds, rebalances, KIP-848: data in the block below
+    def with_lag_seconds(self, lags: Mapping[str, GroupLag]) -> dict[str, GroupLag]:
+        return {gid: _with_seconds(lag) for gid, lag in lags.items()}
+
+    def lag_seconds_samples(self, group_id: str) -> tuple[LagSample, ...]:
+        return _SECONDS_SAMPLES.get(group_id, ())
+
+    def events(self, group_id: str) -> builtins.list[GroupEvent]:
+        return [e for e in _GROUP_EVENTS if e.group_id == group_id]
+
+    def rebalances(self, window_s: float = 600.0) -> dict[str, int]:
+        return {"analytics": 1, "sessionizer": 4}
 
     def trend(self, group_id: str, min_span_s: float = 30.0) -> LagTrend:
         if group_id == "analytics":
@@ -269,6 +351,9 @@ class FakeGroups:
                 LagSample(1000.0 + 5 * i, 100 + 20 * i + (i % 3) * 7) for i in range(24)
             )
             return LagTrend(samples, 4.2, True, None)
+        if group_id == "sessionizer":
+            samples = tuple(LagSample(1000.0 + 5 * i, 90 + (i * 7) % 40) for i in range(24))
+            return LagTrend(samples, 0.1, False, None)
         if group_id == "order-service":
             samples = tuple(LagSample(1000.0 + 5 * i, 4500 - 10 * i) for i in range(24))
             return LagTrend(samples, -2.0, False, 1500.0)
@@ -432,7 +517,7 @@ class FakeConnect:
 
 
 # ---- registry -------------------------------------------------------------------------
-# Compact, on one line: the registry hands JSON schemas back in this form.
+# Minified, as the registry stores and returns them (v2 adds a field with a default).
 _ORDERS_V1 = json.dumps(
     {
         "type": "record",
@@ -553,7 +638,9 @@ class FakeAcls:
 
 
 class FakeHealth:
-    def check(self, lag_window_s: float = 0.0, limits: Any = None) -> list[Finding]:
+    def check(
+        self, lag_window_s: float = 0.0, limits: Any = None, **_thresholds: float
+    ) -> list[Finding]:
         return [
             Finding(
                 "critical", "OFFLINE_PARTITION", "shipments", "1 partition(s) without a leader: 0"

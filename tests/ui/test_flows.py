@@ -131,7 +131,7 @@ class TestGroupsFlows:
         async with app.run_test(size=SIZE) as pilot:
             await press(pilot, "2")
             assert isinstance(app.screen, GroupsView)
-            assert table_keys(app) == ["order-service", "analytics", "billing"]
+            assert table_keys(app) == ["order-service", "analytics", "sessionizer", "billing"]
 
     async def test_reset_wizard_reaches_preview_then_applies(self) -> None:
         client = FakeClient()

@@ -213,3 +213,65 @@ async def test_read_only_client_refuses_even_without_the_ui_check(
         await pilot.press("p")
         await wait_for(pilot, lambda: any("read-only" in e.message for e in app.errors))
     assert client.connect.status(cluster, name).state == "RUNNING"
+
+
+async def test_group_page_shows_lag_time_and_kip848_targets(
+    client: ClusterClient, topic: str, unique: str, sandbox_settings: ConnectionSettings
+) -> None:
+    """Records two minutes old behind a commit read as ~2m on the page; the demo's KIP-848
+    members show type CONSUMER and each partition's target member."""
+    import threading
+
+    from kafkatui.sandbox.traffic import sessionizer_member
+    from kafkatui.ui.screens.group_detail import GroupDetailView
+
+    base = int(time.time() * 1000) - 120_000
+    produce(sandbox_settings, topic, {0: 10, 1: 10}, timestamps=lambda i: base + i)
+    behind, kip848 = f"{unique}-behind", f"{unique}-kip848"
+    commit(sandbox_settings, behind, {(topic, 0): 2, (topic, 1): 10})
+    stop = threading.Event()
+    members = [
+        threading.Thread(
+            target=sessionizer_member,
+            args=(sandbox_settings.bootstrap_servers, stop, i, topic, kip848),
+            daemon=True,
+        )
+        for i in (1, 2)
+    ]
+    for member in members:
+        member.start()
+    app = new_app(client)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("2")
+            await select_row(pilot, behind)
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: isinstance(app.screen, GroupDetailView))
+            page = app.screen
+            await wait_for(pilot, lambda: page.lag is not None)
+            cells = page.query_one("#partitions", KeyedTable).get_row(f"{topic}:0")
+            assert str(cells[5]).startswith("2m0"), cells  # Lag time, about 120 s
+            assert "behind" in str(page.summary.render())
+            await pilot.press("escape")
+
+            def both_assigned() -> bool:
+                lags = client.groups.lag([kip848]).get(kip848)
+                return lags is not None and {p.member for p in lags.partitions} == {
+                    "sessionizer-1", "sessionizer-2"
+                }
+
+            await wait_for(pilot, both_assigned, timeout=60)
+            await select_row(pilot, kip848)
+            row = app.screen.query_one("#table", KeyedTable).get_row(kip848)
+            assert str(row[2]) == "CONSUMER"
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: isinstance(app.screen, GroupDetailView))
+            page = app.screen
+            await wait_for(pilot, lambda: page.lag is not None and page.lag.group_id == kip848)
+            table = page.query_one("#partitions", KeyedTable)
+            assert [str(table.get_row(f"{topic}:{p}")[7]) for p in (0, 1)] == ["=", "="]
+    finally:
+        stop.set()
+        for member in members:
+            member.join(10)
+        drop_groups(sandbox_settings, unique)

@@ -79,6 +79,11 @@ class TestGroups:
     def test_detail(self, snap_compare, terminal_size):
         assert snap_compare(new_app(), terminal_size=terminal_size, run_before=keys("2", "enter"))
 
+    def test_detail_consumer_protocol(self, snap_compare, terminal_size):
+        """sessionizer: a KIP-848 group mid-reconciliation (third row by lag)."""
+        run = keys("2", "j", "j", "enter")
+        assert snap_compare(new_app(), terminal_size=terminal_size, run_before=run)
+
     def test_delete_offsets_confirm(self, snap_compare, terminal_size):
         run = keys("2", "enter", "x")
         assert snap_compare(new_app(), terminal_size=terminal_size, run_before=run)

@@ -1,9 +1,7 @@
-"""Schema dialogs: diff two versions, view/set compatibility, check a candidate."""
+"""Schema dialogs: diff two versions (what changed in words with its compatibility verdicts,
+then the pretty-printed line diff), view/set compatibility, check a candidate."""
 
 from __future__ import annotations
-
-import difflib
-import json
 
 from rich.text import Text
 from textual import on
@@ -14,6 +12,7 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kafkatui.cluster.models import CompatibilityCheck, SchemaVersion
+from kafkatui.decode.schema_diff import SchemaDiff, diff_schemas
 from kafkatui.ui.screens.base import KModal
 from kafkatui.ui.widgets.inputs import KButton, KInput, KTextArea
 from kafkatui.ui.workers import io_work
@@ -29,45 +28,60 @@ LEVELS = (
 )
 
 
-def coloured_diff(old: SchemaVersion, new: SchemaVersion, colours: dict[str, str]) -> Text:
-    """A unified diff: additions in the 'ok' colour, removals in the 'critical' colour."""
-    lines = difflib.unified_diff(
-        readable_schema(old.schema).splitlines(),
-        readable_schema(new.schema).splitlines(),
-        f"{old.subject} v{old.version} (id {old.schema_id})",
-        f"{new.subject} v{new.version} (id {new.schema_id})",
-        lineterm="",
-    )
-    text = Text()
-    for line in lines:
-        if line.startswith(("+++", "---")):
-            style = "bold"
-        elif line.startswith("+"):
-            style = colours.get("health-ok", "green")
-        elif line.startswith("-"):
-            style = colours.get("health-critical", "red")
-        elif line.startswith("@@"):
-            style = colours.get("health-paused", "cyan")
-        else:
-            style = ""
-        text.append(line + "\n", style=style)
-    return text if text.plain else Text("the two versions are identical")
+def _verdict(text: Text, ok: bool, level: str, colours: dict[str, str]) -> None:
+    colour = colours.get("health-ok" if ok else "health-critical", "")
+    text.append(f"{level} ", style="bold")
+    text.append("ok" if ok else "BREAKS", style=f"bold {colour}")
+    text.append("  ")
 
 
-def readable_schema(schema: str) -> str:
-    """JSON schemas (Avro, JSON Schema) one element a line: registries hand them back
-    compact, on one line, unreadable as it is and useless to diff."""
-    try:
-        return json.dumps(json.loads(schema), indent=2, ensure_ascii=False)
-    except ValueError:  # Protobuf text, already a line per element
-        return schema
+def coloured_diff(
+    old: SchemaVersion, new: SchemaVersion, diff: SchemaDiff, colours: dict[str, str]
+) -> Text:
+    """What changed in words, each with its verdicts, then the pretty-printed line diff:
+    additions in the 'ok' colour, removals in the 'critical' colour."""
+    muted = colours.get("text-muted", "")
+    text = Text(f"{old.subject} v{old.version} (id {old.schema_id}) -> "
+                f"v{new.version} (id {new.schema_id}), {new.schema_type}\n", style="bold")
+    if diff.unjudged:
+        text.append(f"no semantic summary: {diff.unjudged}\n", style=muted)
+    elif not diff.changes:
+        text.append("no change that affects compatibility\n", style=muted)
+    else:
+        text.append(f"{len(diff.changes)} change(s), overall: ")
+        for level, ok in (("BACKWARD", diff.backward), ("FORWARD", diff.forward),
+                          ("FULL", diff.full)):
+            _verdict(text, ok, level, colours)
+        text.append("\n")
+    for change in diff.changes:
+        text.append(f"* {change.path}: ", style="bold")
+        text.append(change.what + (f" ({change.detail})" if change.detail else "") + "\n")
+        text.append("    ")
+        for level, ok in (("BACKWARD", change.backward), ("FORWARD", change.forward),
+                          ("FULL", change.full)):
+            _verdict(text, ok, level, colours)
+        text.append("\n")
+        if change.why:
+            text.append(f"    {change.why}\n", style=muted)
+    text.append("\n")
+    if not diff.lines:
+        text.append("the two versions read the same once pretty-printed\n", style=muted)
+    styles = {
+        "+": colours.get("health-ok", "green"),
+        "-": colours.get("health-critical", "red"),
+        "@": colours.get("health-paused", "cyan"),
+    }
+    for line in diff.lines:
+        prefix = "" if line.kind == "@" else f"{line.kind} "
+        text.append(prefix + line.text + "\n", style=styles.get(line.kind, ""))
+    return text
 
 
 class SchemaDiffModal(KModal[None]):
     class Fetched(Message):
-        def __init__(self, old: SchemaVersion, new: SchemaVersion) -> None:
+        def __init__(self, old: SchemaVersion, new: SchemaVersion, diff: SchemaDiff) -> None:
             super().__init__()
-            self.old, self.new = old, new
+            self.old, self.new, self.diff = old, new, diff
 
     def __init__(self, subject: str, versions: list[int]) -> None:
         super().__init__()
@@ -107,15 +121,15 @@ class SchemaDiffModal(KModal[None]):
     @io_work("schema-diff", "reading schema versions")
     def fetch(self, old: int, new: int) -> None:
         registry = self.kapp.client.registry
-        self.post_message(
-            self.Fetched(
-                registry.get_version(self.subject, old), registry.get_version(self.subject, new)
-            )
-        )
+        before = registry.get_version(self.subject, old)
+        after = registry.get_version(self.subject, new)
+        # judged here, off the event loop: a Protobuf schema is compiled by protoc first
+        diff = diff_schemas(after.schema_type, before.schema, after.schema)
+        self.post_message(self.Fetched(before, after, diff))
 
     def on_schema_diff_modal_fetched(self, message: Fetched) -> None:
         self.query_one("#diff", Static).update(
-            coloured_diff(message.old, message.new, self.app.theme_variables)
+            coloured_diff(message.old, message.new, message.diff, self.app.theme_variables)
         )
 
 

@@ -1,4 +1,5 @@
-"""Consumer groups: state, members and total lag (sorted by lag), with a lag sparkline."""
+"""Consumer groups: state, members and total lag (sorted by lag), with a lag sparkline,
+an estimate of the lag in seconds and the rebalances seen in the last ten minutes."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from typing import Any
 from textual.binding import Binding
 from textual.message import Message
 
-from kafkatui.cluster.models import GroupLag, GroupSummary, LagTrend
+from kafkatui.cluster.lag_time import age_text
+from kafkatui.cluster.models import GroupLag, GroupSummary, LagEstimate, LagTrend
 from kafkatui.ui.format import count, duration_s, health_level, lag_level, sparkline, styled
 from kafkatui.ui.screens.base import TableView
 from kafkatui.ui.widgets.keyed_table import Cell, Column
@@ -21,6 +23,7 @@ class GroupRow:
     summary: GroupSummary
     lag: GroupLag | None = None
     trend: LagTrend | None = None
+    rebalances: int = 0
 
     @property
     def total(self) -> int | None:
@@ -41,6 +44,15 @@ def trend_cells(trend: LagTrend | None, width: int = 12) -> tuple[str, str, str]
     return (line, rate, catch_up)
 
 
+def estimate_text(estimate: LagEstimate | None) -> str:
+    """`~41s`, or `>=2h00m` when the end has not moved since sampling began; `-` unknown."""
+    if estimate is None:
+        return "-"
+    if estimate.seconds == 0:
+        return "0s"
+    return (">=" if estimate.at_least else "~") + age_text(estimate.seconds)
+
+
 class GroupsView(TableView[GroupRow]):
     TITLE_TEXT = "groups"
     POLL_S = 5.0
@@ -50,6 +62,8 @@ class GroupsView(TableView[GroupRow]):
         Column("type", "Type"),
         Column("members", "Members"),
         Column("lag", "Lag"),
+        Column("lag_s", "Est. behind"),
+        Column("rebalances", "Rebal/10m"),
         Column("trend", "Trend"),
         Column("rate", "Rate"),
         Column("catch_up", "Catch-up"),
@@ -67,10 +81,16 @@ class GroupsView(TableView[GroupRow]):
             self.groups = groups
 
     class Lagged(Message):
-        def __init__(self, lags: dict[str, GroupLag], trends: dict[str, LagTrend]) -> None:
+        def __init__(
+            self,
+            lags: dict[str, GroupLag],
+            trends: dict[str, LagTrend],
+            rebalances: dict[str, int],
+        ) -> None:
             super().__init__()
             self.lags = lags
             self.trends = trends
+            self.rebalances = rebalances
 
     def reload(self) -> None:
         self.load()
@@ -82,7 +102,7 @@ class GroupsView(TableView[GroupRow]):
         ids = [g.group_id for g in groups]
         lags = self.client.groups.lag(ids)
         trends = {g: self.client.groups.trend(g) for g in ids}
-        self.post_message(self.Lagged(lags, trends))
+        self.post_message(self.Lagged(lags, trends, self.client.groups.rebalances()))
 
     def on_groups_view_listed(self, message: Listed) -> None:
         old = self.items
@@ -96,7 +116,12 @@ class GroupsView(TableView[GroupRow]):
     def on_groups_view_lagged(self, message: Lagged) -> None:
         self.update_items(
             [
-                replace(row, lag=message.lags.get(key), trend=message.trends.get(key))
+                replace(
+                    row,
+                    lag=message.lags.get(key),
+                    trend=message.trends.get(key),
+                    rebalances=message.rebalances.get(key, 0),
+                )
                 for key, row in self.items.items()
             ]
         )
@@ -115,6 +140,10 @@ class GroupsView(TableView[GroupRow]):
             summary.type,
             str(len(summary.members)),
             styled(count(item.total), colours, lag_level(item.total, growing), bold=growing),
+            estimate_text(item.lag.estimate if item.lag else None),
+            styled(
+                str(item.rebalances), colours, "health-warn" if item.rebalances else "health-ok"
+            ),
             styled(line, colours, lag_level(item.total, growing)),
             rate,
             catch_up,
@@ -125,7 +154,12 @@ class GroupsView(TableView[GroupRow]):
             return len(item.summary.members)
         if column == 4:
             return item.total
+        if column == 5:
+            estimate = item.lag.estimate if item.lag else None
+            return None if estimate is None else estimate.seconds
         if column == 6:
+            return item.rebalances
+        if column == 8:
             return None if item.trend is None else item.trend.rate_per_s
         return super().sort_value(item, column)
 

@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from kafkatui.cluster.models import SchemaVersion
+from kafkatui.decode.schema_diff import pretty_schema
 from kafkatui.ui.modals.common import ChoiceModal, ConfirmModal
 from kafkatui.ui.screens.base import ChangeDone, DetailView, TableView, View, back_binding
 from kafkatui.ui.widgets.keyed_table import Cell, Column, KeyedTable
@@ -282,6 +283,4 @@ class SubjectView(SubjectActions, DetailView):
         v = message.version
         self.fetched[v.version] = v
         self._paint_versions()
-        from kafkatui.ui.modals.schema import readable_schema
-
-        self.query_one("#schema-text", Static).update(readable_schema(v.schema))
+        self.query_one("#schema-text", Static).update(pretty_schema(v.schema_type, v.schema))
