@@ -7,12 +7,17 @@ result (or failure) calls `poll_done()`; the next poll is scheduled from there, 
 never overlap, pause while the view is hidden or covered by a modal, and back off after
 errors.
 
+Until its poll worker first succeeds, a view says that it is loading (and how far along,
+where the view reports progress); after a failed poll it says its data is stale and how
+old it is. Both come from the poll workers' state changes, so every view gets them.
+
 `TableView` adds a keyed table with filter-as-you-type and sort by any column.
 `DetailView` is one item's page: a summary line above its tables, escape goes back.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
@@ -29,6 +34,7 @@ from textual.worker import Worker, WorkerState
 
 from kafkatui.ui.widgets.inputs import KInput
 from kafkatui.ui.widgets.keyed_table import Cell, Column, KeyedTable
+from kafkatui.ui.widgets.load_state import LoadLine
 from kafkatui.ui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
@@ -85,6 +91,8 @@ class View(ForwardsWorkerErrors, Screen[None]):
         self._poll_timer: Timer | None = None
         self._failures = 0
         self._stale = False
+        self.load_line = LoadLine()
+        self.load_line.state.retries = self.POLL_S is not None
 
     @property
     def kapp(self) -> KafkaTuiApp:
@@ -96,6 +104,7 @@ class View(ForwardsWorkerErrors, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield StatusBar(self.TITLE_TEXT)
+        yield self.load_line
         with Vertical(id="body"):
             yield from self.compose_body()
         yield Footer()
@@ -133,12 +142,33 @@ class View(ForwardsWorkerErrors, Screen[None]):
         """Event loop: show what `fetch` returned."""
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == self.POLL_GROUP and event.state in (
-            WorkerState.SUCCESS,
-            WorkerState.ERROR,
-        ):
+        worker = event.worker
+        if worker.group != self.POLL_GROUP:
+            return  # Textual also calls ForwardsWorkerErrors' handler (along the MRO)
+        state = self.load_line.state
+        if event.state is WorkerState.RUNNING:
+            state.started(worker.description or "loading")
+        elif event.state is WorkerState.SUCCESS:
+            state.succeeded(time.time())
+        elif event.state is WorkerState.ERROR:
+            from kafkatui.ui.app import error_text  # the app imports the views
+
+            state.failed(error_text(worker.error))
+        else:
+            return
+        self.load_line.show()
+        if event.state is not WorkerState.RUNNING:
             self.poll_done(ok=event.state is WorkerState.SUCCESS)
-        # Textual also calls ForwardsWorkerErrors' handler (handlers run along the MRO).
+
+    def load_step(self, step: str) -> None:
+        """Event loop: name what a load with several calls is doing now."""
+        self.load_line.state.started(step)
+        self.load_line.show()
+
+    def load_progress(self, step: str, done: int, total: int, noun: str) -> None:
+        """Event loop: how far a load is ("filling 3,200/10,000 topics")."""
+        self.load_line.state.progress(step, done, total, noun)
+        self.load_line.show()
 
     def poll_done(self, ok: bool) -> None:
         self._failures = 0 if ok else min(self._failures + 1, 3)

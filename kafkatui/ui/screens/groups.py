@@ -92,6 +92,7 @@ class GroupsView(TableView[GroupRow]):
                 for g in message.groups
             ]
         )
+        self.load_step(f"reading the lag of {len(message.groups):,} groups")
 
     def on_groups_view_lagged(self, message: Lagged) -> None:
         self.update_items(

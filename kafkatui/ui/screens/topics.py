@@ -65,6 +65,7 @@ class TopicsView(TableView[TopicSummary]):
         super().__init__()
         self._drawn_at = 0.0  # monotonic time of the last redraw
         self._redraw_timer: Timer | None = None
+        self._filled = 0  # topics whose details arrived in this load
 
     # ---- loading ----------------------------------------------------------------------
     def reload(self) -> None:
@@ -87,6 +88,8 @@ class TopicsView(TableView[TopicSummary]):
         merged = [known.get(t.name, t) for t in message.topics]
         self.set_items(merged)
         self.kapp.known_topics = sorted(t.name for t in message.topics)
+        self._filled = 0
+        self.load_progress("filling", 0, len(message.topics), "topics")
         self.call_after_refresh(message.drawn.set)
 
     def on_topics_view_summaries(self, message: Summaries) -> None:
@@ -94,6 +97,8 @@ class TopicsView(TableView[TopicSummary]):
         each redraw repaints the whole visible table."""
         for item in message.topics:
             self.items[self.key_of(item)] = item
+        self._filled += len(message.topics)
+        self.load_progress("filling", self._filled, len(self.items), "topics")
         wait = self._drawn_at + REDRAW_S - time.monotonic()
         if message.last or wait <= 0:
             self.redraw()
