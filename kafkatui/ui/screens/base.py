@@ -11,7 +11,10 @@ Until its poll worker first succeeds, a view says that it is loading (and how fa
 where the view reports progress); after a failed poll it says its data is stale and how
 old it is. Both come from the poll workers' state changes, so every view gets them.
 
-`TableView` adds a keyed table with filter-as-you-type and sort by any column.
+`TableView` adds a keyed table with filter-as-you-type and sort by any column. Work per
+poll follows what changed, not the table's size: items equal to the ones shown keep
+their cached cells, and when no changed item moves in the sort or the filter, only the
+changed rows are written (`apply_changes`); anything else redraws the whole list.
 `DetailView` is one item's page: a summary line above its tables, escape goes back.
 """
 
@@ -265,6 +268,10 @@ class TableView(View, Generic[T]):
         # key -> (item, its cells, lower-case haystack): typing a filter or sorting on a big
         # cluster does not rebuild every row's cells
         self._rows: dict[str, tuple[T, tuple[Cell, ...], str]] = {}
+        self._changed: set[str] = set()  # keys whose item changed since the last draw
+        self._reorder = True  # keys came or went: the shown list must be worked out again
+        self._order: dict[str, Any] = {}  # shown key -> its sort key, as last drawn
+        self.rows_built = 0  # rows whose cells were made (work per update, for tests)
 
     def on_mount(self) -> None:
         self.watch(self.app, "theme", self._theme_changed, init=False)
@@ -306,6 +313,7 @@ class TableView(View, Generic[T]):
         if hit is not None and hit[0] is item:
             return hit[1], hit[2]
         cells = tuple(self.cells(item))
+        self.rows_built += 1
         haystack = self.haystack(item, cells).lower()
         self._rows[key] = (item, cells, haystack)
         return cells, haystack
@@ -323,30 +331,80 @@ class TableView(View, Generic[T]):
         self.set_items(result)
 
     def set_items(self, items: Sequence[T]) -> None:
+        """A full reload whose cells may depend on more than the item: all are made again."""
         self.items = {self.key_of(i): i for i in items}
-        self._rows.clear()  # a full reload: cells may depend on more than the item
+        self._rows.clear()
         self.redraw()
 
-    def update_items(self, items: Sequence[T]) -> None:
+    def merge_items(self, items: Sequence[T]) -> None:
+        """The complete list again, for cells that depend only on their item: an item equal
+        to the one shown keeps it (and its cells), so an unchanged poll draws nothing."""
+        old = self.items
+        merged: dict[str, T] = {}
         for item in items:
-            self.items[self.key_of(item)] = item
-        self.redraw()
+            key = self.key_of(item)
+            before = old.get(key)
+            if before is not None and before == item:
+                merged[key] = before
+            else:
+                merged[key] = item
+                self._changed.add(key)
+        if merged.keys() != old.keys():
+            self._reorder = True
+        self.items = merged
+        self.apply_changes()
+
+    def update_items(self, items: Sequence[T], draw: bool = True) -> None:
+        """Some items changed; unless `draw` is False, show the changes now."""
+        for item in items:
+            key = self.key_of(item)
+            before = self.items.get(key)
+            if before is None:
+                self._reorder = True
+            elif before == item:
+                continue
+            self.items[key] = item
+            self._changed.add(key)
+        if draw:
+            self.apply_changes()
+
+    def apply_changes(self) -> None:
+        """Draw what changed since the last draw: only the changed rows when none of them
+        enters, leaves or moves in the shown list, else the whole list."""
+        changed, self._changed = self._changed, set()
+        if self._reorder or self._moves(changed):
+            self.redraw()
+        elif changed:
+            shown = [k for k in changed if k in self._order]
+            self.table.update_rows([(k, self.row(self.items[k])[0]) for k in shown])
+
+    def _moves(self, changed: set[str]) -> bool:
+        needle = self.filter_text.lower()
+        for key in changed:
+            item = self.items[key]
+            shown = needle in self.row(item)[1]
+            if shown != (key in self._order):
+                return True
+            if shown and self._sort_key(item) != self._order[key]:
+                return True
+        return False
+
+    def _sort_key(self, item: T) -> tuple[bool, Any]:
+        value = self.sort_value(item, self.sort_column)
+        return (value is None, value if value is not None else 0)
 
     def visible_items(self) -> list[T]:
         needle = self.filter_text.lower()
-        shown = [i for i in self.items.values() if needle in self.row(i)[1]]
-        column = self.sort_column
-
-        def key(item: T) -> tuple[int, Any]:
-            value = self.sort_value(item, column)
-            return (value is None, value if value is not None else 0)
-
-        shown.sort(key=key, reverse=self.sort_reverse)
+        keyed = [(self._sort_key(i), i) for i in self.items.values() if needle in self.row(i)[1]]
+        keyed.sort(key=lambda pair: pair[0], reverse=self.sort_reverse)
         if self.sort_reverse:  # keep "unknown yet" rows at the bottom either way
-            shown.sort(key=lambda i: self.sort_value(i, column) is None)
-        return shown
+            keyed.sort(key=lambda pair: pair[0][0])
+        self._order = {self.key_of(i): k for k, i in keyed}
+        return [i for _, i in keyed]
 
     def redraw(self) -> None:
+        self._reorder = False
+        self._changed.clear()
         self.table.sync([(self.key_of(i), self.row(i)[0]) for i in self.visible_items()])
         self._label_sort()
 
