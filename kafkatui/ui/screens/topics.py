@@ -20,9 +20,8 @@ from kafkatui.ui.screens.base import TableView
 from kafkatui.ui.widgets.keyed_table import Cell, Column
 from kafkatui.ui.workers import io_work
 
-FILL_CHUNK = 250  # fewest names per fill_summaries call: the table fills in steps
-FILL_CALLS = 16  # a big cluster is filled in about this many calls (bigger chunks)...
-FILL_PARALLEL = 4  # ...of which this many are in flight at once
+FILL_CHUNK = 250  # names per fill_summaries call: the table fills in steps
+FILL_PARALLEL = 4  # calls in flight at once (more chunks' answers held at once cost memory)
 NAMES_DRAWN_WAIT_S = 1.0  # the details' calls wait at most this long for the names to show
 REDRAW_S = 0.25  # while chunks of details arrive, the table is redrawn at most this often
 NAME_MIN = 16  # a narrow terminal still shows this much of each name
@@ -84,13 +83,12 @@ class TopicsView(TableView[TopicSummary]):
         self.fill_in_parallel([t.name for t in names])
 
     def fill_in_parallel(self, names: list[str]) -> None:
-        """Worker thread: the details in chunks sized to the cluster, several at once.
+        """Worker thread: the details in chunks, several at once.
 
         The first chunk goes alone: it reads the metadata the others then share. Each
         chunk's DescribeConfigs and ListOffsets wait on the brokers, not on this process,
         so overlapping them divides the fill time on a big cluster."""
-        per_call = max(FILL_CHUNK, -(-len(names) // FILL_CALLS))
-        chunks = [names[i : i + per_call] for i in range(0, len(names), per_call)]
+        chunks = [names[i : i + FILL_CHUNK] for i in range(0, len(names), FILL_CHUNK)]
         if not chunks:
             return
         fill = self.client.topics.fill_summaries
@@ -176,9 +174,14 @@ class TopicsView(TableView[TopicSummary]):
         inside = table.scrollable_content_region.width  # without a scrollbar, if one shows
         width = max(NAME_MIN, inside - others - 2 * table.cell_padding)
         if width != self.name_width and inside:
-            self.name_width = width
-            self._rows.clear()  # the cached cells hold the old cut
-            super().redraw()
+            old, self.name_width = self.name_width, width
+            # only names longer than the narrower of the two cuts are shown differently
+            cut_at = width if old is None else min(old, width)
+            recut = [name for name in self._rows if len(name) > cut_at]
+            for name in recut:
+                del self._rows[name]
+            self._changed.update(name for name in recut if name in self.items)
+            self.apply_changes()
 
     def haystack(self, item: TopicSummary, cells: Sequence[Cell]) -> str:
         return item.name + " " + super().haystack(item, cells)
