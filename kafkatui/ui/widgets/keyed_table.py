@@ -224,7 +224,7 @@ class KeyedTable(DataTable[Cell]):
 
     def _rebuild(self, rows: Sequence[tuple[str, Sequence[Cell]]]) -> None:
         # the cursor follows its row, unless it sits at the top: then the top stays selected
-        self._keep_key = self.current_key if self.cursor_row > 0 else self._keep_key
+        self._keep_key = self.current_key if self.cursor_row > 0 else None
         self.clear()
         self._keys = []
         self._cells = {}
