@@ -80,6 +80,7 @@ class View(ForwardsWorkerErrors, Screen[None]):
     POLL_S: ClassVar[float | None] = None  # seconds between polls; None: load on demand only
     POLL_GROUP: ClassVar[str] = "poll"
     LOADING: ClassVar[str] = ""  # what the one-call load does ("listing ACLs"); "": no fetch
+    SHOWS_LOAD_STATE: ClassVar[bool] = False  # lists and detail pages: a line says "loading"
     HELP: ClassVar[str] = ""
 
     class Fetched(Message):
@@ -107,7 +108,8 @@ class View(ForwardsWorkerErrors, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield StatusBar(self.TITLE_TEXT)
-        yield self.load_line
+        if self.SHOWS_LOAD_STATE:
+            yield self.load_line
         with Vertical(id="body"):
             yield from self.compose_body()
         yield Footer()
@@ -148,7 +150,13 @@ class View(ForwardsWorkerErrors, Screen[None]):
         worker = event.worker
         if worker.group != self.POLL_GROUP:
             return  # Textual also calls ForwardsWorkerErrors' handler (along the MRO)
-        state = self.load_line.state
+        if self.SHOWS_LOAD_STATE:
+            self._track_load(event)
+        if event.state in (WorkerState.SUCCESS, WorkerState.ERROR):
+            self.poll_done(ok=event.state is WorkerState.SUCCESS)
+
+    def _track_load(self, event: Worker.StateChanged) -> None:
+        worker, state = event.worker, self.load_line.state
         if event.state is WorkerState.RUNNING:
             state.started(worker.description or "loading")
         elif event.state is WorkerState.SUCCESS:
@@ -160,18 +168,18 @@ class View(ForwardsWorkerErrors, Screen[None]):
         else:
             return
         self.load_line.show()
-        if event.state is not WorkerState.RUNNING:
-            self.poll_done(ok=event.state is WorkerState.SUCCESS)
 
     def load_step(self, step: str) -> None:
         """Event loop: name what a load with several calls is doing now."""
         self.load_line.state.started(step)
-        self.load_line.show()
+        if self.SHOWS_LOAD_STATE:
+            self.load_line.show()
 
     def load_progress(self, step: str, done: int, total: int, noun: str) -> None:
         """Event loop: how far a load is ("filling 3,200/10,000 topics")."""
         self.load_line.state.progress(step, done, total, noun)
-        self.load_line.show()
+        if self.SHOWS_LOAD_STATE:
+            self.load_line.show()
 
     def poll_done(self, ok: bool) -> None:
         self._failures = 0 if ok else min(self._failures + 1, 3)
@@ -233,6 +241,8 @@ def back_binding(area: str) -> Binding:
 class DetailView(View):
     """One item's page: a summary above its tables; escape goes back to the list."""
 
+    SHOWS_LOAD_STATE = True
+
     def compose_summary(self, text: str = "loading...") -> ComposeResult:
         yield Static(text, id="summary", classes="summary")
 
@@ -248,6 +258,7 @@ class TableView(View, Generic[T]):
     """A filterable, sortable list of items kept in a keyed table."""
 
     COLUMNS: ClassVar[Sequence[Column]] = ()
+    SHOWS_LOAD_STATE = True
     DEFAULT_SORT: ClassVar[int] = 0
     DEFAULT_REVERSE: ClassVar[bool] = False
 
