@@ -203,7 +203,12 @@ def main() -> None:
     parser.add_argument("--changed", type=int, default=50)
     parser.add_argument("--presses", type=int, default=40)
     parser.add_argument("--profile", default="")
+    parser.add_argument("--fill-parallel", type=int, default=0, help="override FILL_PARALLEL")
     args = parser.parse_args()
+    if args.fill_parallel:
+        from kafkatui.ui.screens import topics
+
+        topics.FILL_PARALLEL = args.fill_parallel
     print(json.dumps(asyncio.run(run(args)), indent=1))
 
 
