@@ -25,7 +25,7 @@ class BenchCluster:
     started_here: bool
 
     @classmethod
-    def start(cls, root: Path = SANDBOX_DIR) -> BenchCluster:
+    def start(cls, root: Path = SANDBOX_DIR, brokers: int = 1) -> BenchCluster:
         # Children (kafkatui, helper scripts) see this sandbox, never the default one.
         os.environ["KAFKATUI_SANDBOX_DIR"] = str(root)
         from kafkatui.sandbox import processes
@@ -33,11 +33,11 @@ class BenchCluster:
 
         sandbox = Sandbox(root=root, say=say)
         before = sandbox.status()
-        needed = ("broker-1", "registry")
+        needed = (*(f"broker-{n}" for n in range(1, brokers + 1)), "registry")
         was_running = before is not None and all(before.alive.get(p) for p in needed)
         say(f"bench sandbox in {root} ({'reusing' if was_running else 'starting'})")
         # up() would also restart the Connect worker stopped below: skip it when reusing
-        status = (before if was_running and before else sandbox.up()).to_json()
+        status = (before if was_running and before else sandbox.up(brokers=brokers)).to_json()
         processes.stop(root, "connect", grace_s=10)
         return cls(status["bootstrap_servers"], status["schema_registry"], root, not was_running)
 

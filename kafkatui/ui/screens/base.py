@@ -7,12 +7,20 @@ result (or failure) calls `poll_done()`; the next poll is scheduled from there, 
 never overlap, pause while the view is hidden or covered by a modal, and back off after
 errors.
 
-`TableView` adds a keyed table with filter-as-you-type and sort by any column.
+Until its poll worker first succeeds, a view says that it is loading (and how far along,
+where the view reports progress); after a failed poll it says its data is stale and how
+old it is. Both come from the poll workers' state changes, so every view gets them.
+
+`TableView` adds a keyed table with filter-as-you-type and sort by any column. Work per
+poll follows what changed, not the table's size: items equal to the ones shown keep
+their cached cells, and when no changed item moves in the sort or the filter, only the
+changed rows are written (`apply_changes`); anything else redraws the whole list.
 `DetailView` is one item's page: a summary line above its tables, escape goes back.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
@@ -29,6 +37,7 @@ from textual.worker import Worker, WorkerState
 
 from kafkatui.ui.widgets.inputs import KInput
 from kafkatui.ui.widgets.keyed_table import Cell, Column, KeyedTable
+from kafkatui.ui.widgets.load_state import LoadLine
 from kafkatui.ui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
@@ -71,6 +80,7 @@ class View(ForwardsWorkerErrors, Screen[None]):
     POLL_S: ClassVar[float | None] = None  # seconds between polls; None: load on demand only
     POLL_GROUP: ClassVar[str] = "poll"
     LOADING: ClassVar[str] = ""  # what the one-call load does ("listing ACLs"); "": no fetch
+    SHOWS_LOAD_STATE: ClassVar[bool] = False  # lists and detail pages: a line says "loading"
     HELP: ClassVar[str] = ""
 
     class Fetched(Message):
@@ -85,6 +95,8 @@ class View(ForwardsWorkerErrors, Screen[None]):
         self._poll_timer: Timer | None = None
         self._failures = 0
         self._stale = False
+        self.load_line = LoadLine()
+        self.load_line.state.retries = self.POLL_S is not None
 
     @property
     def kapp(self) -> KafkaTuiApp:
@@ -96,6 +108,8 @@ class View(ForwardsWorkerErrors, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield StatusBar(self.TITLE_TEXT)
+        if self.SHOWS_LOAD_STATE:
+            yield self.load_line
         with Vertical(id="body"):
             yield from self.compose_body()
         yield Footer()
@@ -133,12 +147,39 @@ class View(ForwardsWorkerErrors, Screen[None]):
         """Event loop: show what `fetch` returned."""
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == self.POLL_GROUP and event.state in (
-            WorkerState.SUCCESS,
-            WorkerState.ERROR,
-        ):
+        worker = event.worker
+        if worker.group != self.POLL_GROUP:
+            return  # Textual also calls ForwardsWorkerErrors' handler (along the MRO)
+        if self.SHOWS_LOAD_STATE:
+            self._track_load(event)
+        if event.state in (WorkerState.SUCCESS, WorkerState.ERROR):
             self.poll_done(ok=event.state is WorkerState.SUCCESS)
-        # Textual also calls ForwardsWorkerErrors' handler (handlers run along the MRO).
+
+    def _track_load(self, event: Worker.StateChanged) -> None:
+        worker, state = event.worker, self.load_line.state
+        if event.state is WorkerState.RUNNING:
+            state.started(worker.description or "loading")
+        elif event.state is WorkerState.SUCCESS:
+            state.succeeded(time.time())
+        elif event.state is WorkerState.ERROR:
+            from kafkatui.ui.app import error_text  # the app imports the views
+
+            state.failed(error_text(worker.error))
+        else:
+            return
+        self.load_line.show()
+
+    def load_step(self, step: str) -> None:
+        """Event loop: name what a load with several calls is doing now."""
+        self.load_line.state.started(step)
+        if self.SHOWS_LOAD_STATE:
+            self.load_line.show()
+
+    def load_progress(self, step: str, done: int, total: int, noun: str) -> None:
+        """Event loop: how far a load is ("filling 3,200/10,000 topics")."""
+        self.load_line.state.progress(step, done, total, noun)
+        if self.SHOWS_LOAD_STATE:
+            self.load_line.show()
 
     def poll_done(self, ok: bool) -> None:
         self._failures = 0 if ok else min(self._failures + 1, 3)
@@ -200,6 +241,8 @@ def back_binding(area: str) -> Binding:
 class DetailView(View):
     """One item's page: a summary above its tables; escape goes back to the list."""
 
+    SHOWS_LOAD_STATE = True
+
     def compose_summary(self, text: str = "loading...") -> ComposeResult:
         yield Static(text, id="summary", classes="summary")
 
@@ -215,6 +258,7 @@ class TableView(View, Generic[T]):
     """A filterable, sortable list of items kept in a keyed table."""
 
     COLUMNS: ClassVar[Sequence[Column]] = ()
+    SHOWS_LOAD_STATE = True
     DEFAULT_SORT: ClassVar[int] = 0
     DEFAULT_REVERSE: ClassVar[bool] = False
 
@@ -235,6 +279,10 @@ class TableView(View, Generic[T]):
         # key -> (item, its cells, lower-case haystack): typing a filter or sorting on a big
         # cluster does not rebuild every row's cells
         self._rows: dict[str, tuple[T, tuple[Cell, ...], str]] = {}
+        self._changed: set[str] = set()  # keys whose item changed since the last draw
+        self._reorder = True  # keys came or went: the shown list must be worked out again
+        self._order: dict[str, Any] = {}  # shown key -> its sort key, as last drawn
+        self.rows_built = 0  # rows whose cells were made (work per update, for tests)
 
     def on_mount(self) -> None:
         self.watch(self.app, "theme", self._theme_changed, init=False)
@@ -276,6 +324,7 @@ class TableView(View, Generic[T]):
         if hit is not None and hit[0] is item:
             return hit[1], hit[2]
         cells = tuple(self.cells(item))
+        self.rows_built += 1
         haystack = self.haystack(item, cells).lower()
         self._rows[key] = (item, cells, haystack)
         return cells, haystack
@@ -293,30 +342,80 @@ class TableView(View, Generic[T]):
         self.set_items(result)
 
     def set_items(self, items: Sequence[T]) -> None:
+        """A full reload whose cells may depend on more than the item: all are made again."""
         self.items = {self.key_of(i): i for i in items}
-        self._rows.clear()  # a full reload: cells may depend on more than the item
+        self._rows.clear()
         self.redraw()
 
-    def update_items(self, items: Sequence[T]) -> None:
+    def merge_items(self, items: Sequence[T]) -> None:
+        """The complete list again, for cells that depend only on their item: an item equal
+        to the one shown keeps it (and its cells), so an unchanged poll draws nothing."""
+        old = self.items
+        merged: dict[str, T] = {}
         for item in items:
-            self.items[self.key_of(item)] = item
-        self.redraw()
+            key = self.key_of(item)
+            before = old.get(key)
+            if before is not None and before == item:
+                merged[key] = before
+            else:
+                merged[key] = item
+                self._changed.add(key)
+        if merged.keys() != old.keys():
+            self._reorder = True
+        self.items = merged
+        self.apply_changes()
+
+    def update_items(self, items: Sequence[T], draw: bool = True) -> None:
+        """Some items changed; unless `draw` is False, show the changes now."""
+        for item in items:
+            key = self.key_of(item)
+            before = self.items.get(key)
+            if before is None:
+                self._reorder = True
+            elif before == item:
+                continue
+            self.items[key] = item
+            self._changed.add(key)
+        if draw:
+            self.apply_changes()
+
+    def apply_changes(self) -> None:
+        """Draw what changed since the last draw: only the changed rows when none of them
+        enters, leaves or moves in the shown list, else the whole list."""
+        changed, self._changed = self._changed, set()
+        if self._reorder or self._moves(changed):
+            self.redraw()
+        elif changed:
+            shown = [k for k in changed if k in self._order]
+            self.table.update_rows([(k, self.row(self.items[k])[0]) for k in shown])
+
+    def _moves(self, changed: set[str]) -> bool:
+        needle = self.filter_text.lower()
+        for key in changed:
+            item = self.items[key]
+            shown = needle in self.row(item)[1]
+            if shown != (key in self._order):
+                return True
+            if shown and self._sort_key(item) != self._order[key]:
+                return True
+        return False
+
+    def _sort_key(self, item: T) -> tuple[bool, Any]:
+        value = self.sort_value(item, self.sort_column)
+        return (value is None, value if value is not None else 0)
 
     def visible_items(self) -> list[T]:
         needle = self.filter_text.lower()
-        shown = [i for i in self.items.values() if needle in self.row(i)[1]]
-        column = self.sort_column
-
-        def key(item: T) -> tuple[int, Any]:
-            value = self.sort_value(item, column)
-            return (value is None, value if value is not None else 0)
-
-        shown.sort(key=key, reverse=self.sort_reverse)
+        keyed = [(self._sort_key(i), i) for i in self.items.values() if needle in self.row(i)[1]]
+        keyed.sort(key=lambda pair: pair[0], reverse=self.sort_reverse)
         if self.sort_reverse:  # keep "unknown yet" rows at the bottom either way
-            shown.sort(key=lambda i: self.sort_value(i, column) is None)
-        return shown
+            keyed.sort(key=lambda pair: pair[0][0])
+        self._order = {self.key_of(i): k for k, i in keyed}
+        return [i for _, i in keyed]
 
     def redraw(self) -> None:
+        self._reorder = False
+        self._changed.clear()
         self.table.sync([(self.key_of(i), self.row(i)[0]) for i in self.visible_items()])
         self._label_sort()
 

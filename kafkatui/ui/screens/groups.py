@@ -106,12 +106,13 @@ class GroupsView(TableView[GroupRow]):
 
     def on_groups_view_listed(self, message: Listed) -> None:
         old = self.items
-        self.set_items(
+        self.merge_items(
             [
                 replace(old[g.group_id], summary=g) if g.group_id in old else GroupRow(g)
                 for g in message.groups
             ]
         )
+        self.load_step(f"reading the lag of {len(message.groups):,} groups")
 
     def on_groups_view_lagged(self, message: Lagged) -> None:
         self.update_items(

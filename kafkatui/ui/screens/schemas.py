@@ -137,6 +137,7 @@ class SchemasView(SubjectActions, TableView[SubjectRow]):
         Column("type", "Type"),
         Column("compat", "Compatibility"),
     )
+    _read = 0  # subjects read in full in this load
 
     class Subjects(Message):
         def __init__(self, rows: list[SubjectRow]) -> None:
@@ -173,9 +174,13 @@ class SchemasView(SubjectActions, TableView[SubjectRow]):
 
     def on_schemas_view_subjects(self, message: Subjects) -> None:
         self.set_items([self.items.get(r.subject, r) for r in message.rows])
+        self._read = 0
+        self.load_progress("reading", 0, len(message.rows), "subjects")
 
     def on_schemas_view_filled(self, message: Filled) -> None:
         self.update_items(message.rows)
+        self._read += len(message.rows)
+        self.load_progress("reading", self._read, len(self.items), "subjects")
 
     def key_of(self, item: SubjectRow) -> str:
         return item.subject
@@ -208,6 +213,7 @@ class SubjectView(SubjectActions, DetailView):
     """Versions of one subject; the highlighted version's schema is shown below."""
 
     BINDINGS = [back_binding("subject")]
+    POLL_GROUP = "schema-version"  # its one load: the loading line follows it
 
     class Version(Message):
         def __init__(self, version: SchemaVersion) -> None:

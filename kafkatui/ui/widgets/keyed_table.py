@@ -3,7 +3,11 @@
 Callers hand over the complete desired rows (already filtered and sorted). When the row
 keys and their order are unchanged, only changed cells are written; otherwise the table
 is rebuilt once inside `batch_update` (never row-by-row removal, which relayouts each
-time). The cursor stays on the same row key across rebuilds.
+time). The cursor stays on the same row key across rebuilds. `update_rows` writes a few
+known rows without looking at the others, so a poll that changed k rows costs k rows.
+
+New rows are added at most APPEND_SLICE per frame: the first screenful paints at once
+and keys are handled between slices, however long the table is.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from textual.widgets import DataTable
 from textual.widgets._data_table import ColumnKey, RowKey, default_cell_formatter
 
 Cell = str | Text
+APPEND_SLICE = 250  # rows added per frame while a long table fills (~25 ms of Textual's)
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,11 @@ class KeyedTable(DataTable[Cell]):
         self._keys: list[str] = []
         self._cells: dict[str, tuple[Cell, ...]] = {}
         self._widths: dict[str, tuple[int, ...]] = {}  # key -> measured width of each cell
+        self._backlog: Sequence[tuple[str, Sequence[Cell]]] | None = None  # rows still to add
+        self._keep_key: str | None = None  # the cursor's row, to find again once it is added
+        self._more_due = False  # the next slice is scheduled
+        self.cells_written = 0  # cells written into existing rows (work per update, for tests)
+        self.rows_added = 0
 
     def on_mount(self) -> None:
         for column in self._columns_spec:
@@ -70,16 +80,58 @@ class KeyedTable(DataTable[Cell]):
             return None
         return self._keys[self.cursor_row]
 
+    @property
+    def filling(self) -> bool:
+        """Rows are still being added, a slice per frame."""
+        return self._backlog is not None
+
     def sync(self, rows: Sequence[tuple[str, Sequence[Cell]]]) -> None:
+        self._backlog = None  # these rows replace whatever was still to be added
         keys = [key for key, _ in rows]
         with self.app.batch_update():
             if keys == self._keys:
                 self._update_changed(rows)
             elif keys[: len(self._keys)] == self._keys:
                 self._update_changed(rows[: len(self._keys)])
-                self._append(rows[len(self._keys) :])
+                self._append_sliced(rows)
             else:
                 self._rebuild(rows)
+
+    def update_rows(self, rows: Sequence[tuple[str, Sequence[Cell]]]) -> None:
+        """Write these rows' changed cells; rows still to be added get their new cells
+        there; rows in neither are left out."""
+        backlog = self._backlog
+        if backlog is not None:
+            waiting = {key: i for i, (key, _) in enumerate(backlog) if key not in self._cells}
+            patched = list(backlog)
+            for key, cells in rows:
+                if key in waiting:
+                    patched[waiting[key]] = (key, cells)
+            self._backlog = patched
+        with self.app.batch_update():
+            self._update_changed([(key, cells) for key, cells in rows if key in self._cells])
+
+    def _append_sliced(self, rows: Sequence[tuple[str, Sequence[Cell]]]) -> None:
+        """Add the rows after the ones shown, a slice now and the rest after each repaint."""
+        have = len(self._keys)
+        self._append(rows[have : have + APPEND_SLICE])
+        if len(rows) > len(self._keys):
+            self._backlog = rows
+            if not self._more_due:  # one slice per frame, however many syncs came
+                self._more_due = True
+                self.call_after_refresh(self._add_more)
+        if self._keep_key in self._cells:
+            self.move_cursor(row=self._keys.index(self._keep_key), animate=False)
+            self._keep_key = None
+
+    def _add_more(self) -> None:
+        """The next slice. The rows shown may be newer than the backlog's copy of them
+        (update_rows), so only the rows not yet added are taken from it."""
+        self._more_due = False
+        rows, self._backlog = self._backlog, None
+        if rows is not None:  # else a newer sync took over
+            with self.app.batch_update():
+                self._append_sliced(rows)
 
     # Column widths are kept here from one cheap measurement per changed cell. Textual's
     # own bookkeeping measures every cell of a column whenever an updated cell is
@@ -88,6 +140,9 @@ class KeyedTable(DataTable[Cell]):
 
     def _update_changed(self, rows: Sequence[tuple[str, Sequence[Cell]]]) -> None:
         touched: set[int] = set()
+        grown: dict[int, int] = {}  # column -> widest of its changed cells
+        narrowed: set[int] = set()  # columns where a cell as wide as the column got narrower
+        columns = self.ordered_columns
         for key, cells in rows:
             old = self._cells[key]
             new = tuple(cells)
@@ -100,18 +155,27 @@ class KeyedTable(DataTable[Cell]):
             ):
                 if before != after:
                     data[ColumnKey(column.key)] = after  # update_cell, without a refresh each
-                    widths[index] = self._cell_width(after)
+                    width = self._cell_width(after)
+                    if width < widths[index] and widths[index] >= columns[index].content_width:
+                        narrowed.add(index)
+                    widths[index] = width
+                    grown[index] = max(grown.get(index, 0), width)
                     touched.add(index)
+                    self.cells_written += 1
             self._cells[key] = new
             self._widths[key] = tuple(widths)
         if not touched:
             return
         self._update_count += 1  # Textual's render caches are keyed by this count
-        # a changed column fits its widest cell or label again (it may grow or narrow)
+        # a changed column fits its widest cell or label again; all its rows are looked
+        # at only when the widest cell may have narrowed
         fitted = {}
         for index in touched.intersection(self._auto):
-            label = self._cell_width(self.ordered_columns[index].label)
-            fitted[index] = max(label, self._widest(index))
+            if index in narrowed:
+                label = self._cell_width(columns[index].label)
+                fitted[index] = max(label, self._widest(index))
+            else:
+                fitted[index] = max(columns[index].content_width, grown[index])
         self._set_widths(fitted)
 
     def _append(self, rows: Sequence[tuple[str, Sequence[Cell]]]) -> None:
@@ -153,17 +217,16 @@ class KeyedTable(DataTable[Cell]):
 
     def _add(self, key: str, cells: Sequence[Cell]) -> None:
         self.add_row(*cells, key=key)
+        self.rows_added += 1
         self._keys.append(key)
         self._cells[key] = tuple(cells)
         self._widths[key] = tuple(self._cell_width(cell) for cell in cells)
 
     def _rebuild(self, rows: Sequence[tuple[str, Sequence[Cell]]]) -> None:
         # the cursor follows its row, unless it sits at the top: then the top stays selected
-        keep = self.current_key if self.cursor_row > 0 else None
+        self._keep_key = self.current_key if self.cursor_row > 0 else None
         self.clear()
         self._keys = []
         self._cells = {}
         self._widths = {}
-        self._append(rows)
-        if keep in self._cells:
-            self.move_cursor(row=self._keys.index(keep), animate=False)
+        self._append_sliced(rows)

@@ -1,0 +1,143 @@
+"""Work per poll follows what changed, not the table's size.
+
+Counted, not timed: rows whose cells were made (`TableView.rows_built`), cells written
+into the table (`KeyedTable.cells_written`) and rows added (`KeyedTable.rows_added`),
+around one poll of the topics view on the fake client holding 400 topics.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from textual.app import App, ComposeResult
+
+from kafkatui.ui.screens.topics import TopicsView
+from kafkatui.ui.widgets.keyed_table import APPEND_SLICE, Column, KeyedTable
+from tests.ui.fake_client import FakeClient
+from tests.ui.support import new_app, press, settle, wait_for
+
+SIZE = (120, 40)
+TOPICS = 400
+
+
+def big_fake() -> FakeClient:
+    client = FakeClient()
+    for i in range(TOPICS):
+        client.topics.create(f"load-{i:04d}", 3, 1)
+    return client
+
+
+def work(view: TopicsView) -> tuple[int, int, int]:
+    table = view.query_one("#table", KeyedTable)
+    return view.rows_built, table.cells_written, table.rows_added
+
+
+def poll_work(before: tuple[int, int, int], view: TopicsView) -> tuple[int, int, int]:
+    after = work(view)
+    return (after[0] - before[0], after[1] - before[1], after[2] - before[2])
+
+
+def change_messages(client: FakeClient, names: list[str]) -> None:
+    """As if records were produced to these topics: their message count goes up."""
+    topics: dict[str, Any] = client.topics._topics
+    for name in names:
+        topics[name] = replace(topics[name], messages=(topics[name].messages or 0) + 5)
+
+
+class TestWorkPerPoll:
+    async def test_an_unchanged_poll_touches_no_row(self) -> None:
+        client = big_fake()
+        app = new_app(client)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            view = app.screen
+            assert isinstance(view, TopicsView)
+            await wait_for(pilot, lambda: not view.table.filling)
+            assert view.table.row_count == len(view.items) > TOPICS
+            before = work(view)
+            await press(pilot, "ctrl+r")
+            assert poll_work(before, view) == (0, 0, 0)
+
+    async def test_a_poll_after_k_topics_changed_touches_k_rows(self) -> None:
+        client = big_fake()
+        app = new_app(client)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            view = app.screen
+            assert isinstance(view, TopicsView)
+            await wait_for(pilot, lambda: not view.table.filling)
+            changed = [f"load-{i:04d}" for i in (3, 150, 399)]
+            change_messages(client, changed)
+            before = work(view)
+            await press(pilot, "ctrl+r")
+            # k rows made again, one cell (Messages) written in each, no row added
+            assert poll_work(before, view) == (3, 3, 0)
+            assert view.items["load-0150"].messages == (client.topics._topics["load-0150"].messages)
+
+    async def test_a_change_that_moves_a_row_redraws_in_the_new_order(self) -> None:
+        client = big_fake()
+        app = new_app(client)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            view = app.screen
+            assert isinstance(view, TopicsView)
+            await press(pilot, "greater_than_sign", "greater_than_sign", "greater_than_sign")
+            assert view.sort_column == 3  # by messages
+            change_messages(client, ["load-0000"])
+            await press(pilot, "ctrl+r")
+            keys = view.table.row_keys
+            messages = [view.items[k].messages or 0 for k in keys]
+            assert messages == sorted(messages)  # load-0000 moved to its new place
+
+
+class TestSlices:
+    async def test_a_long_table_fills_a_slice_per_frame(self, monkeypatch: Any) -> None:
+        client = FakeClient()
+        for i in range(APPEND_SLICE * 2 + 10):
+            client.topics.create(f"many-{i:05d}", 1, 1)
+        slices: list[int] = []
+        append = KeyedTable._append
+
+        def counted(table: KeyedTable, rows: Any) -> None:
+            if table.id == "table":
+                slices.append(len(rows))
+            append(table, rows)
+
+        monkeypatch.setattr(KeyedTable, "_append", counted)
+        app = new_app(client)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            view = app.screen
+            assert isinstance(view, TopicsView)
+            await wait_for(pilot, lambda: not view.table.filling)
+            assert view.table.row_count == len(view.items) > APPEND_SLICE * 2
+            assert max(slices) == APPEND_SLICE  # never more rows than a slice at once
+            assert len([n for n in slices if n]) >= 3
+            # details that came while rows were still waiting to be added are shown
+            last = f"many-{APPEND_SLICE * 2 + 9:05d}"
+            assert view.table.get_row(last)[1] == "1"  # partitions, not "-"
+            for key in view.table.row_keys:  # and no row went back to what it showed before
+                assert tuple(view.table.get_row(key)) == view.row(view.items[key])[0], key
+
+
+class TableApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield KeyedTable([Column("name", "Name"), Column("value", "Value")], id="t")
+
+
+class TestUpdatesWhileFilling:
+    async def test_rows_updated_before_and_after_being_added_keep_their_new_cells(self) -> None:
+        app = TableApp()
+        async with app.run_test(size=SIZE) as pilot:
+            table = app.query_one("#t", KeyedTable)
+            count = APPEND_SLICE * 2 + 5
+            rows = [(f"r{i:04d}", (f"r{i:04d}", "-")) for i in range(count)]
+            table.sync(rows)
+            assert table.filling and table.row_count == APPEND_SLICE
+            first, waiting = rows[0][0], rows[-1][0]
+            table.update_rows([(first, (first, "new")), (waiting, (waiting, "new"))])
+            await wait_for(pilot, lambda: not table.filling, timeout=10)
+            assert table.row_count == count
+            assert table.get_row(first) == [first, "new"]  # not put back to "-"
+            assert table.get_row(waiting) == [waiting, "new"]
