@@ -61,8 +61,9 @@ class ReadOnlyError(Refused):
         self.action = action
 
 
-class NotFound(KafkaTuiError):
-    """The topic, group, connector, subject or schema does not exist."""
+class NotFound(KafkaTuiError, LookupError):
+    """The topic, group, connector, subject or schema does not exist. A LookupError, so
+    code below the cluster layer (the decoders' schema lookup) can tell it apart."""
 
 
 class RemoteError(KafkaTuiError):
