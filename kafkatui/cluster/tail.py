@@ -20,7 +20,13 @@ from confluent_kafka import TopicPartition as KafkaTopicPartition
 
 from kafkatui.cluster.api import TailStart
 from kafkatui.cluster.background import librdkafka_threads, lower_priority
-from kafkatui.cluster.errors import ConnectionFailed, InvalidInput, KafkaTuiError, NotFound
+from kafkatui.cluster.errors import (
+    ConnectionFailed,
+    InvalidInput,
+    KafkaTuiError,
+    NotFound,
+    TimedOut,
+)
 from kafkatui.cluster.kafka_admin import LOG, kafka_error_of, translate
 from kafkatui.cluster.lifetime import on_foreign_thread, park, release_parked, weak_callback
 from kafkatui.cluster.models import RawRecord, TailStats
@@ -436,7 +442,7 @@ class KafkaTail:
         )
         self._ring: Ring[_Packed] = Ring(capacity)
         self._control = threading.Lock()  # orders ring appends against seeks
-        self._pending_seek: TailStart | None = None
+        self._pending_seek: _Seek | None = None
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self._received = 0
@@ -444,6 +450,8 @@ class KafkaTail:
         self._positions: dict[int, int] = {}
         self._caught_up = False
         self._error: str | None = None
+        # a seek lists offsets (retried while leaders move) and reassigns: several calls
+        self._seek_timeout_s = settings.timeout_s * (_OFFSET_ATTEMPTS + 2)
 
     def start(self) -> None:
         """Connect and begin consuming. Raises KafkaTuiError if the topic cannot be read."""
@@ -459,6 +467,9 @@ class KafkaTail:
 
     def stop(self, timeout: float = 5.0) -> None:
         self._stopping.set()
+        with self._control:
+            if self._pending_seek is not None:
+                self._pending_seek.finish(None)
         thread, self._thread = self._thread, None
         if thread is not None:
             thread.join(timeout)
@@ -471,12 +482,22 @@ class KafkaTail:
         return self._stopping.is_set()
 
     def seek(self, start: TailStart) -> None:
+        """Clear the buffer and move the consumer; returns once it has moved. A seek that
+        fails (no such offset, a partition gone, the cluster down) raises here, to the
+        caller, instead of living as a status text the next poll overwrites."""
+        request = _Seek(start)
         with self._control:
             self._ring.clear()
             if self._thread is None:  # not started: start() will begin there
                 self._reader.start = start
                 return
-            self._pending_seek = start
+            if self._pending_seek is not None:
+                self._pending_seek.finish(None)  # superseded: that caller is done
+            self._pending_seek = request
+        if not request.done.wait(self._seek_timeout_s):
+            raise TimedOut(f"seeking {self.topic} got no answer in {self._seek_timeout_s:.0f}s")
+        if request.error is not None:
+            raise request.error
 
     def stats(self) -> TailStats:
         kept = len(self._ring)
@@ -529,22 +550,36 @@ class KafkaTail:
 
     def _apply_seek(self) -> None:
         with self._control:
-            start, self._pending_seek = self._pending_seek, None
+            request, self._pending_seek = self._pending_seek, None
             self._ring.clear()
-        if start is None:
+        if request is None:
             return
         try:
-            self._reader.seek(start)
+            self._reader.seek(request.start)
         except KafkaTuiError as exc:
-            self._error = str(exc)
+            request.finish(exc)
             return
         self._publish_state()
+        request.finish(None)
 
     def _publish_state(self) -> None:
         reader = self._reader
         self._positions = dict(reader.next_offsets)
         self._caught_up = reader.caught_up
         self._error = reader.error
+
+
+class _Seek:
+    """A seek asked of the consumer thread, and its outcome for the caller waiting on it."""
+
+    def __init__(self, start: TailStart) -> None:
+        self.start = start
+        self.done = threading.Event()
+        self.error: KafkaTuiError | None = None
+
+    def finish(self, error: KafkaTuiError | None) -> None:
+        self.error = error
+        self.done.set()
 
 
 class _Rates:

@@ -317,3 +317,20 @@ def test_until_end_skips_aborted_records_and_ends_despite_an_open_transaction(
     finally:
         producer.abort_transaction(30)
         drop_topic(sandbox_settings, unique)
+
+
+def test_a_failed_seek_raises_to_the_caller_and_is_not_overwritten(
+    sandbox_settings: ConnectionSettings, topic: str
+) -> None:
+    """A seek to a partition the topic lacks raises from seek() itself; the session's
+    status keeps no stale text that a later poll would silently replace."""
+    tail = KafkaTail(sandbox_settings, topic, TailStart("earliest"))
+    tail.start()
+    try:
+        wait_until(lambda: tail.stats().kept == 30, "30 records")
+        with pytest.raises(NotFound, match="has no partition 9"):
+            tail.seek(TailStart("earliest", partitions=(9,)))
+        tail.seek(TailStart("last", 1))  # the session still works after the failure
+        wait_until(lambda: tail.stats().kept == 2, "the last record of each partition")
+    finally:
+        tail.stop()

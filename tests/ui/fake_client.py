@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any, Literal
 
-from kafkatui.cluster.api import TailStart
+from kafkatui.cluster.api import RecordDecoder, TailStart
 from kafkatui.cluster.errors import ConnectionFailed, NotFound, ReadOnlyError, Refused
 from kafkatui.cluster.models import (
     Acl,
@@ -45,7 +45,7 @@ from kafkatui.cluster.models import (
     TopicPartition,
     TopicSummary,
 )
-from kafkatui.decode.model import Decoded
+from kafkatui.decode.auto import AutoDecoder
 
 BASE_TS = 1_767_225_600_000  # 2026-01-01T00:00:00Z
 
@@ -570,6 +570,9 @@ class FakeHealth:
 
 
 # ---- tail -----------------------------------------------------------------------------
+DEMO_PARTITIONS = 3  # demo_records spreads over partitions 0-2
+
+
 def demo_records(topic: str, count: int = 60) -> list[RawRecord]:
     """Fixed records: JSON values, string keys, one undecodable value, some headers."""
     records = []
@@ -583,7 +586,13 @@ def demo_records(topic: str, count: int = 60) -> list[RawRecord]:
             headers = (("error", b"deserialization failed"),)
         records.append(
             RawRecord(
-                topic, i % 3, i // 3, BASE_TS + i * 1000, f"k-{i % 7}".encode(), value, headers
+                topic,
+                i % DEMO_PARTITIONS,
+                i // DEMO_PARTITIONS,
+                BASE_TS + i * 1000,
+                f"k-{i % 7}".encode(),
+                value,
+                headers,
             )
         )
     return records
@@ -601,6 +610,7 @@ class FakeTailSession:
         self._dropped = 0
         self.started = False
         self.seeks: list[TailStart] = []
+        self.error: str | None = None  # what the real session reports after a consumer error
 
     def start(self) -> None:
         self.started = True
@@ -610,6 +620,12 @@ class FakeTailSession:
         self.started = False
 
     def seek(self, start: TailStart) -> None:
+        missing = sorted(set(start.partitions or ()) - set(range(DEMO_PARTITIONS)))
+        if missing:  # the real session's answer for a partition the topic lacks
+            raise NotFound(
+                f"topic {self.topic!r} has no partition {', '.join(map(str, missing))} "
+                f"(it has {DEMO_PARTITIONS})"
+            )
         self.seeks.append(start)
         self._records = []
         records = demo_records(self.topic)
@@ -636,7 +652,16 @@ class FakeTailSession:
             records_per_s=12.5,
             bytes_per_s=1024.0,
             caught_up=True,
+            error=self.error,
+            positions=self._positions(),
         )
+
+    def _positions(self) -> dict[int, int]:
+        """partition -> next offset, every partition of the topic (as the real tail)."""
+        positions = dict.fromkeys(range(DEMO_PARTITIONS), 0)
+        for _seq, record in self._records:
+            positions[record.partition] = max(positions.get(record.partition, 0), record.offset + 1)
+        return positions
 
     def first_seq(self) -> int:
         return self._records[0][0] if self._records else self._next
@@ -656,24 +681,6 @@ class FakeTailSession:
         return self._records[start : start + limit]
 
 
-class FakeDecoder:
-    """JSON, then UTF-8 text, then hex: enough to exercise the tail and inspector."""
-
-    def decode(self, data: bytes | None, *, is_key: bool, fmt: str = "auto") -> Decoded:
-        if data is None:
-            return Decoded("null", None)
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            return Decoded("hex", None, error="not UTF-8 and no schema id", hex=data.hex())
-        if data[:1] == b"\x00":
-            return Decoded("hex", None, error="unknown schema id", hex=data.hex())
-        try:
-            return Decoded("json", json.loads(text))
-        except ValueError:
-            return Decoded("text", text)
-
-
 # ---- the client -----------------------------------------------------------------------
 class FakeClient:
     def __init__(self, *, read_only: bool = False, profile: str = "fake") -> None:
@@ -689,6 +696,8 @@ class FakeClient:
         self.health = FakeHealth()
         self.tails: list[FakeTailSession] = []
         self.closed = False
+        self._decoder: RecordDecoder | None = None
+        self._decoder_lock = threading.Lock()
 
     @property
     def read_only(self) -> bool:
@@ -703,8 +712,12 @@ class FakeClient:
         self.tails.append(session)
         return session
 
-    def decoder(self) -> FakeDecoder:
-        return FakeDecoder()
+    def decoder(self) -> RecordDecoder:
+        """The real decoder over the fake registry, one shared object as the real client's."""
+        with self._decoder_lock:
+            if self._decoder is None:
+                self._decoder = AutoDecoder(self.registry)
+            return self._decoder
 
     def audit_log(self, limit: int = 500) -> list[dict[str, Any]]:
         return self._shared.audit[-limit:]

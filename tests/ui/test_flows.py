@@ -472,8 +472,8 @@ class TestConfig:
 class TestInspector:
     async def test_long_values_are_cut_until_asked_for(self) -> None:
         from kafkatui.decode.model import Decoded
-        from kafkatui.ui.modals.inspector import SHORT_LIMIT, InspectorModal
         from kafkatui.records.view import RecordView
+        from kafkatui.ui.modals.inspector import SHORT_LIMIT, InspectorModal
         from kafkatui.ui.widgets.long_text import LongText
 
         blob = "z" * 50_000
