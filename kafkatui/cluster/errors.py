@@ -1,6 +1,6 @@
 """Typed errors with messages an operator can act on.
 
-Every error carries the CLI exit code it maps to (SPEC §2), so the CLI and
+Every error carries the CLI exit code it maps to (docs/cli.md, exit codes), so the CLI and
 the TUI share one translation. Messages never contain secrets: build them from
 hosts, names and reasons only.
 """

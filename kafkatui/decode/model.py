@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-HEX_LIMIT = 1024  # SPEC §2.2: at most the first 1 KiB of an undecodable payload
+HEX_LIMIT = 1024  # docs/jsonl.md: at most the first 1 KiB of an undecodable payload
 
 
 @dataclass(frozen=True, slots=True)
