@@ -45,6 +45,7 @@ from kafkatui.cluster.errors import (
 from kafkatui.cluster.guard import is_secret_name
 from kafkatui.cluster.lifetime import on_foreign_thread, park, release_parked, weak_callback
 from kafkatui.cluster.models import ConfigEntry
+from kafkatui.cluster.offset_retry import LEADER_MOVING_CODES, OFFSET_ATTEMPTS, pause_before
 from kafkatui.cluster.settings import ConnectionSettings
 
 T = TypeVar("T")
@@ -95,16 +96,9 @@ _AUTHORIZATION_CODES = {
 }
 
 
-#: ListOffsets answers while a partition's leader is being elected or moved
-_LEADER_MOVING_CODES = {
-    KafkaError.NOT_LEADER_FOR_PARTITION,
-    KafkaError.LEADER_NOT_AVAILABLE,
-    KafkaError._UNKNOWN_PARTITION,
-}
-_OFFSET_ATTEMPTS = 3
 _WATERMARK_SPECS = (type(OffsetSpec.earliest()), type(OffsetSpec.latest()))
 #: a partition that got no answer, or not from its leader: the leader known may be gone
-_STALE_LEADER_CODES = _TIMEOUT_CODES | _UNREACHABLE_CODES | _LEADER_MOVING_CODES
+_STALE_LEADER_CODES = _TIMEOUT_CODES | _UNREACHABLE_CODES | LEADER_MOVING_CODES
 
 
 def _kafka_error(exc: BaseException | KafkaError) -> KafkaError | None:
@@ -451,11 +445,10 @@ class KafkaAdmin:
         found: dict[tuple[str, int], ListOffsetsResultInfo] = {}
         unanswered: set[tuple[str, int]] = set()
         todo = dict(specs)
-        for attempt in range(_OFFSET_ATTEMPTS):
+        for attempt in range(OFFSET_ATTEMPTS):
             if not todo:
                 break
-            if attempt:
-                time.sleep(0.25 * attempt)
+            pause_before(attempt)
             request = {KafkaTopicPartition(t, p): spec for (t, p), spec in todo.items()}
             futures = self.call(
                 what,
@@ -478,7 +471,7 @@ class KafkaAdmin:
                     found[key] = info
             codes = {(tp.topic, tp.partition): _code_of(exc) for tp, exc in failures.items()}
             unanswered |= {tp for tp, code in codes.items() if code in _STALE_LEADER_CODES}
-            todo = {tp: todo[tp] for tp, code in codes.items() if code in _LEADER_MOVING_CODES}
+            todo = {tp: todo[tp] for tp, code in codes.items() if code in LEADER_MOVING_CODES}
         return found, unanswered - set(found)
 
     def watermarks(

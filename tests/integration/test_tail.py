@@ -22,7 +22,8 @@ from kafkatui.cluster.client import ClusterClient
 from kafkatui.cluster.errors import NotFound
 from kafkatui.cluster.guard import Guard
 from kafkatui.cluster.settings import ConnectionSettings
-from kafkatui.cluster.tail import KafkaTail, TailReader
+from kafkatui.cluster.tail import TailReader
+from kafkatui.cluster.tail_session import KafkaTail
 from tests.integration.kafka_helpers import drop_topic, make_topic, produce, wait_until
 
 pytestmark = pytest.mark.integration
@@ -219,7 +220,7 @@ import json, os, sys, time
 from kafkatui.cluster.api import TailStart
 from kafkatui.cluster.background import librdkafka_threads
 from kafkatui.cluster.settings import ConnectionSettings
-from kafkatui.cluster.tail import KafkaTail
+from kafkatui.cluster.tail_session import KafkaTail
 
 bootstrap, topic = sys.argv[1:3]
 tail = KafkaTail(ConnectionSettings(bootstrap_servers=bootstrap), topic, TailStart("earliest"))
