@@ -18,6 +18,7 @@ from typing import IO, Any, Protocol
 from kafkatui.cluster.api import RecordDecoder
 from kafkatui.cluster.models import RawRecord
 from kafkatui.decode.model import Decoded
+from kafkatui.decode.wire import schema_id_of
 from kafkatui.records.filter import RecordFilter
 from kafkatui.records.text import decoded_text, dumps, escape_line, header_map
 from kafkatui.records.view import RecordView
@@ -228,10 +229,11 @@ class RecordFormatter:
         """(header, reader, line members) for a value's first five bytes, remembered once
         found. Without a reader (yet: the registry may answer later), the values with this
         header take the reference path until another header comes."""
-        if self._find_transcoder is None or len(header) < 5:
+        find = self._find_transcoder
+        schema_id = schema_id_of(header)
+        if find is None or schema_id is None:
             return _NO_TRANSCODING
-        schema_id = int.from_bytes(header[1:5], "big")
-        transcode = self._find_transcoder(schema_id)
+        transcode = find(schema_id)
         if transcode is None:
             return header, _no_transcoder, ""
         members = f'"value_format":"avro","schema_id":{schema_id}'
