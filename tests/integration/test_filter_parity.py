@@ -14,11 +14,10 @@ from textual.widgets import Input
 
 from kafkatui.cluster.client import ClusterClient
 from kafkatui.cluster.settings import ConnectionSettings
-from kafkatui.ui.screens.tail import TailView
 from tests.integration import test_cli
 from tests.integration.kafka_helpers import drop_topic, make_topic
 from tests.integration.test_cli import jsonl
-from tests.ui.support import new_app, typed, wait_for
+from tests.ui.support import new_app, open_tail, wait_for
 
 pytestmark = pytest.mark.integration
 cli = test_cli.cli  # the fixture that runs `kafkatui` against the sandbox
@@ -70,10 +69,7 @@ def test_cli_filter_gives_the_records_the_rule_says(cli: Any, topic: str) -> Non
 async def test_tui_filter_gives_the_same_records(client: ClusterClient, topic: str) -> None:
     app = new_app(client)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("colon", *typed(f"tail {topic}"), "enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, TailView))
-        tail = app.screen
-        assert isinstance(tail, TailView)
+        tail = await open_tail(pilot, topic)
         await wait_for(pilot, lambda: tail.log_view.row_count == len(RECORDS))
         await pilot.press("slash")
         box = tail.query_one("#filter", Input)

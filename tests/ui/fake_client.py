@@ -7,6 +7,7 @@ append to `calls` so tests can assert what the UI asked for.
 
 from __future__ import annotations
 
+import builtins
 import json
 import threading
 from collections.abc import Mapping, Sequence
@@ -260,7 +261,7 @@ class FakeGroups:
     def lag(self, group_ids: Sequence[str]) -> dict[str, GroupLag]:
         return {g: self._lags[g] for g in group_ids if g in self._lags}
 
-    def trend(self, group_id: str) -> LagTrend:
+    def trend(self, group_id: str, min_span_s: float = 30.0) -> LagTrend:
         if group_id == "analytics":
             samples = tuple(
                 LagSample(1000.0 + 5 * i, 100 + 20 * i + (i % 3) * 7) for i in range(24)
@@ -416,13 +417,15 @@ class FakeConnect:
     def restart_task(self, cluster: str, name: str, task_id: int) -> None:
         self._shared.change("connector.restart_task", name, task_id)
 
-    def offsets(self, cluster: str, name: str) -> list[dict[str, Any]]:
+    def offsets(self, cluster: str, name: str) -> builtins.list[dict[str, Any]]:
         return [{"partition": {"filename": "/tmp/in.txt"}, "offset": {"position": 1234}}]
 
     def reset_offsets(self, cluster: str, name: str) -> None:
         self._shared.change("connector.reset_offsets", name)
 
-    def alter_offsets(self, cluster: str, name: str, offsets: list[dict[str, Any]]) -> None:
+    def alter_offsets(
+        self, cluster: str, name: str, offsets: builtins.list[dict[str, Any]]
+    ) -> None:
         self._shared.change("connector.alter_offsets", name)
 
 
@@ -547,7 +550,7 @@ class FakeAcls:
 
 
 class FakeHealth:
-    def check(self) -> list[Finding]:
+    def check(self, lag_window_s: float = 0.0) -> list[Finding]:
         return [
             Finding(
                 "critical", "OFFLINE_PARTITION", "shipments", "1 partition(s) without a leader: 0"
@@ -702,6 +705,10 @@ class FakeClient:
     @property
     def read_only(self) -> bool:
         return self._shared.read_only
+
+    @read_only.setter
+    def read_only(self, value: bool) -> None:
+        self._shared.read_only = value
 
     @property
     def calls(self) -> list[tuple[str, tuple[Any, ...]]]:

@@ -27,7 +27,7 @@ from tests.integration.kafka_helpers import (
     produce,
     wait_until,
 )
-from tests.ui.support import Notes, new_app, settle, typed, wait_for
+from tests.ui.support import Notes, new_app, open_tail, settle, typed, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -84,10 +84,7 @@ async def test_tail_shows_a_record_produced_after_it_opened(
 ) -> None:
     app = new_app(client)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("colon", *typed(f"tail {topic}"), "enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, TailView))
-        tail = app.screen
-        assert isinstance(tail, TailView)
+        tail = await open_tail(pilot, topic)
         await wait_for(pilot, lambda: tail.session is not None and tail._stats.caught_up)
         producer = Producer({"bootstrap.servers": sandbox_settings.bootstrap_servers})
         producer.produce(topic, key=b"k1", value=b'{"marker": "after-open"}', partition=1)
@@ -235,10 +232,7 @@ async def test_following_keeps_the_newest_record_at_the_bottom(
     produce(sandbox_settings, topic, {0: 60, 1: 60})
     app = new_app(client)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("colon", *typed(f"tail {topic}"), "enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, TailView))
-        tail = app.screen
-        assert isinstance(tail, TailView)
+        tail = await open_tail(pilot, topic)
         await wait_for(pilot, lambda: tail.log_view.row_count == 120)
         await pilot.pause()
         _assert_newest_at_bottom(tail)

@@ -17,7 +17,7 @@ from kafkatui.cluster.models import RawRecord, SchemaVersion
 from kafkatui.ui.modals.seek import parse_start
 from kafkatui.ui.screens.tail import TailView
 from tests.ui.fake_client import FakeClient
-from tests.ui.support import Notes, new_app, press, settle, typed, wait_for
+from tests.ui.support import Notes, new_app, open_tail, press, settle, wait_for
 
 SIZE = (100, 30)
 FROZEN_FOR_S = 15.0  # how long a registry call blocks unless released
@@ -57,20 +57,26 @@ def frozen() -> tuple[FakeClient, threading.Event, list[int]]:
     return client, gate, asked
 
 
+async def _open_tail(pilot: Any, gated: int = 0) -> TailView:
+    """The tail of the fake's `orders` (60 records), then `gated` records that need the
+    registry, listed (the pump decodes the newest ones while the registry answers)."""
+    await settle(pilot)
+    tail = await open_tail(pilot, "orders")
+    assert isinstance(tail, TailView)
+    await wait_for(pilot, lambda: tail.log_view.row_count == 60)
+    if gated:
+        pilot.app.client.tails[0].push(gated_records(gated))
+        await wait_for(pilot, lambda: tail.log_view.row_count == 60 + gated)
+    return tail
+
+
 async def test_scrolling_to_undecoded_rows_with_a_frozen_registry_stays_responsive(
     frozen: tuple[FakeClient, threading.Event, list[int]],
 ) -> None:
     client, gate, asked = frozen
     app = new_app(client)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("colon", *typed("tail orders"), "enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, TailView))
-        tail = app.screen
-        assert isinstance(tail, TailView)
-        await wait_for(pilot, lambda: tail.log_view.row_count == 60)
-        client.tails[0].push(gated_records(300))
-        await wait_for(pilot, lambda: tail.log_view.row_count == 360)
+        tail = await _open_tail(pilot, gated=300)
         await settle(pilot)  # the pump decoded the newest rows while the registry answered
 
         gate.clear()  # the registry freezes
@@ -104,13 +110,7 @@ async def test_enter_on_an_undecoded_row_decodes_it_in_a_worker(
     client, gate, _asked = frozen
     app = new_app(client)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("colon", *typed("tail orders"), "enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, TailView))
-        tail: Any = app.screen
-        await wait_for(pilot, lambda: tail.log_view.row_count == 60)
-        client.tails[0].push(gated_records(300))
-        await wait_for(pilot, lambda: tail.log_view.row_count == 360)
+        tail = await _open_tail(pilot, gated=300)
         gate.clear()
         await pilot.press("g", *["pagedown"] * 4)
         assert tail.log_view.current is None  # not decoded: the registry is frozen
@@ -122,14 +122,6 @@ async def test_enter_on_an_undecoded_row_decodes_it_in_a_worker(
 
 
 # ---- tail errors take the app's one error path -------------------------------------------
-async def _open_tail(pilot: Any) -> TailView:
-    await settle(pilot)
-    await pilot.press("colon", *typed("tail orders"), "enter")
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, TailView))
-    tail = pilot.app.screen
-    assert isinstance(tail, TailView)
-    await wait_for(pilot, lambda: tail.log_view.row_count == 60)
-    return tail
 
 
 async def test_a_consumer_error_reaches_the_log_once_and_stays_there() -> None:
@@ -169,7 +161,7 @@ async def test_the_seek_dialog_refuses_a_partition_the_topic_lacks() -> None:
         await press(pilot, "s")
         app.screen.query_one("#partitions", Input).value = "1,5"
         await press(pilot, "down", "down", "enter")  # offset mode: the value input
-        await press(pilot, *typed("3"), "enter")
+        await press(pilot, "3", "enter")
         error = str(app.screen.query_one("#seek-error", Static).render())
         assert error == "the topic has no partition 5 (it has 0-2)"
         assert not isinstance(app.screen, TailView)  # the dialog stays open

@@ -15,15 +15,13 @@ import gc
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Input, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from kafkatui.cluster.api import RecordDecoder, TailSession, TailStart
@@ -32,8 +30,7 @@ from kafkatui.cluster.models import RawRecord, TailStats
 from kafkatui.records.filter import RecordFilter
 from kafkatui.records.view import RecordView, decode_record
 from kafkatui.ui.format import count
-from kafkatui.ui.screens.base import View
-from kafkatui.ui.widgets.inputs import KInput
+from kafkatui.ui.screens.base import FilterBox, View
 from kafkatui.ui.widgets.tail_log import TailLog
 from kafkatui.ui.workers import io_work
 
@@ -50,7 +47,7 @@ EXPORT_PROGRESS_EVERY = 1_000
 FULL_GC_EVERY = 1_000  # middle-generation passes between full ones (Python's default: 10)
 
 
-class TailView(View):
+class TailView(FilterBox):
     BINDINGS = [
         Binding("space", "toggle_follow", "Pause/follow", id="tail.pause"),
         Binding("slash", "open_filter", "Filter", id="tail.filter"),
@@ -62,6 +59,7 @@ class TailView(View):
         Binding("escape", "back", "Back", id="tail.back"),
     ]
     HELP = "Moving up stops following; G or space follows again. Filters apply while tailing."
+    FILTER_PLACEHOLDER = "filter records (enter: keep, esc: clear)"
 
     class Opened(Message):
         def __init__(self, session: TailSession, decoder: RecordDecoder) -> None:
@@ -117,7 +115,6 @@ class TailView(View):
         self._wanted: set[int] = set()  # rows asked for while it ran
         self._reported_error: str | None = None  # the tail error last sent to report_error
         self._partitions: set[int] = set()  # the topic's, seen while reading all of them
-        self.filter_text = ""
         self._epoch = 0
         self._last_seq = -1
         self._more = False
@@ -131,9 +128,7 @@ class TailView(View):
     def compose_body(self) -> ComposeResult:
         yield Static("opening...", id="tail-stats", classes="summary")
         yield TailLog(self._raw_record, self._request_decode, id="tail-log")
-        box = KInput(placeholder="filter records (enter: keep, esc: clear)", id="filter")
-        box.display = False
-        yield box
+        yield from self.compose_filter()
 
     @property
     def log_view(self) -> TailLog:
@@ -347,40 +342,16 @@ class TailView(View):
         self._show_stats()
 
     def action_back(self) -> None:
-        if self.filter_text or self.query_one("#filter", Input).display:
-            self._set_filter("")
-            return
-        self.app.pop_screen()
+        if not self.escape_filter():
+            self.app.pop_screen()
 
-    def action_open_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.display = True
-        box.focus()
-
-    def _set_filter(self, text: str) -> None:
-        box = self.query_one("#filter", Input)
-        if not text:
-            box.value = ""
-            box.display = False
-            self.log_view.focus()
-        if text != self.filter_text:
-            self.filter_text = text
-            self._restart()
-            self._show_stats()
-
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self._set_filter(event.value)
-
-    @on(Input.Submitted, "#filter")
-    def _filter_submitted(self) -> None:
-        self.query_one("#filter", Input).display = bool(self.filter_text)
+    # the filter box (FilterBox): records.RecordFilter, applied by the pump
+    def focus_list(self) -> None:
         self.log_view.focus()
 
-    def on_key(self, event: Any) -> None:
-        if event.key == "escape" and self.focused is self.query_one("#filter", Input):
-            event.stop()
-            self._set_filter("")
+    def filter_changed(self) -> None:
+        self._restart()
+        self._show_stats()
 
     def action_inspect(self) -> None:
         self._with_current(self._inspect)
