@@ -25,7 +25,8 @@ from kafkatui.cluster.errors import (
     KafkaTuiError,
     NotFound,
 )
-from kafkatui.cluster.kafka_admin import LOG, kafka_error_of, translate
+from kafkatui.cluster.kafka_admin import LOG
+from kafkatui.cluster.kafka_errors import kafka_error_of, translate
 from kafkatui.cluster.lifetime import on_foreign_thread, park, release_parked, weak_callback
 from kafkatui.cluster.offset_retry import LEADER_MOVING_CODES, OFFSET_ATTEMPTS, pause_before
 from kafkatui.cluster.settings import ConnectionSettings

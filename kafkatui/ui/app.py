@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 ERROR_LOG_SIZE = 200
 CLUSTER_POLL_S = 5.0  # how often the status line re-checks that the cluster answers
 CLUSTER_POLL_MAX_S = 30.0
+CLUSTER_GROUP = "cluster"  # the worker group of the cluster probe, matched when it ends
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,7 @@ class KafkaTuiApp(TypeAhead, App[int]):
         # pauses they cause (a tail's flood of records triggers many).
         self.call_after_refresh(gc.freeze)
 
-    @io_work("cluster", "reading cluster metadata")
+    @io_work(CLUSTER_GROUP, "reading cluster metadata")
     def load_cluster_id(self) -> None:
         """Also the connection probe: the status line's state comes from this poll."""
         info = self.client.brokers.cluster_info()
@@ -229,7 +230,7 @@ class KafkaTuiApp(TypeAhead, App[int]):
     def worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
         finished = event.state in (WorkerState.SUCCESS, WorkerState.ERROR)
-        if finished and worker.group == "cluster":
+        if finished and worker.group == CLUSTER_GROUP:
             self._after_cluster_poll(event.state is WorkerState.SUCCESS, worker.error)
         if event.state is WorkerState.ERROR:
             self.report_error(worker.description or worker.name, worker.error)
