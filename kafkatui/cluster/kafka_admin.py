@@ -49,6 +49,9 @@ from kafkatui.cluster.kafka_errors import (
     kafka_error,
     translate,
 )
+
+# kept importable from here, where they used to live
+from kafkatui.cluster.kafka_errors import kafka_error_of as kafka_error_of
 from kafkatui.cluster.lifetime import on_foreign_thread, park, release_parked, weak_callback
 from kafkatui.cluster.models import ConfigEntry
 from kafkatui.cluster.offset_retry import LEADER_MOVING_CODES, OFFSET_ATTEMPTS, pause_before
