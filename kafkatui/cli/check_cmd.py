@@ -1,4 +1,4 @@
-"""`kafkatui check`: health findings (SPEC §2.4). Exit 1 if any is critical or a warning."""
+"""`kafkatui check`: health findings (docs/cli.md). Exit 1 if any is critical or a warning."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """`kafkatui` command line: global options, subcommands, and one place that maps errors
-to exit codes (SPEC §2).
+to exit codes (docs/cli.md).
 
 Exit codes: 0 ok; 1 findings (`check`) or an error that is none of the below; 2 usage
 error; 3 cannot connect, authentication failed or timed out; 4 refused (active group,

@@ -16,11 +16,10 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import IO, Any, Protocol
 
 from kafkatui.cluster.api import RecordDecoder
-from kafkatui.cluster.models import RawRecord
 from kafkatui.decode.model import Decoded
+from kafkatui.decode.wire import schema_id_of
 from kafkatui.records.filter import RecordFilter
 from kafkatui.records.text import decoded_text, dumps, escape_line, header_map
-from kafkatui.records.view import RecordView
 
 _MILLIS = tuple(f"{n:03d}" for n in range(1000))
 _KEY_CACHE_MAX = 65_536  # decoded keys kept: high-cardinality keys (user ids) must fit
@@ -56,10 +55,11 @@ class MessageLike(Protocol):
 class _Fields:
     """One side (key or value) pre-encoded: JSON of the value and of the format, extras."""
 
-    __slots__ = ("decoded", "error_json", "format_json", "schema_id", "value_json")
+    __slots__ = ("_text", "decoded", "error_json", "format_json", "schema_id", "value_json")
 
     def __init__(self, decoded: Decoded, side: str) -> None:
         self.decoded = decoded
+        self._text: str | None = None
         self.schema_id = decoded.schema_id
         self.format_json = _FORMAT_JSON.get(decoded.format) or dumps(decoded.format)
         if decoded.error is None:
@@ -73,7 +73,12 @@ class _Fields:
 
     @property
     def text(self) -> str:
-        return decoded_text(self.decoded)
+        """records.text.decoded_text, reusing the JSON already built for structures."""
+        if self._text is None:
+            value = self.decoded.value
+            structured = self.decoded.error is None and not isinstance(value, str | None)
+            self._text = self.value_json if structured else decoded_text(self.decoded)
+        return self._text
 
 
 class RecordFormatter:
@@ -116,12 +121,12 @@ class RecordFormatter:
         lines: list[str] = []
         for msg in messages:
             if record_filter:
-                record = _raw_record(msg)
-                if not record_filter.may_match_raw(record):
+                raw_key, raw_value, headers = msg.key(), msg.value(), msg.headers()
+                if not record_filter.may_match_payloads(raw_key, raw_value, headers):
                     continue  # cannot match whatever it decodes to: skip the decoding
-                key = self._key(msg.key())
-                value = self._value(msg.value())
-                if not record_filter.matches(RecordView(record, key.decoded, value.decoded)):
+                key = self._key(raw_key)
+                value = self._value(raw_value)
+                if not record_filter.matches_text(key.text, value.text, headers):
                     continue
             else:
                 key = self._key(msg.key())
@@ -228,10 +233,11 @@ class RecordFormatter:
         """(header, reader, line members) for a value's first five bytes, remembered once
         found. Without a reader (yet: the registry may answer later), the values with this
         header take the reference path until another header comes."""
-        if self._find_transcoder is None or len(header) < 5:
+        find = self._find_transcoder
+        schema_id = schema_id_of(header)
+        if find is None or schema_id is None:
             return _NO_TRANSCODING
-        schema_id = int.from_bytes(header[1:5], "big")
-        transcode = self._find_transcoder(schema_id)
+        transcode = find(schema_id)
         if transcode is None:
             return header, _no_transcoder, ""
         members = f'"value_format":"avro","schema_id":{schema_id}'
@@ -282,19 +288,6 @@ class RecordFormatter:
 
     def _value(self, data: bytes | None) -> _Fields:
         return _Fields(self.decoder.decode(data, is_key=False, fmt=self.value_format), "value")
-
-
-def _raw_record(msg: MessageLike) -> RawRecord:
-    """The message as the record pipeline's RawRecord (for the filter)."""
-    return RawRecord(
-        msg.topic() or "",
-        msg.partition() or 0,
-        msg.offset() or 0,
-        msg.timestamp()[1],
-        msg.key(),
-        msg.value(),
-        tuple(msg.headers() or ()),
-    )
 
 
 # ---- tables and JSON documents --------------------------------------------------------

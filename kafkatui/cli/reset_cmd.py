@@ -1,4 +1,4 @@
-"""`kafkatui reset-offsets GROUP --topic T[:P[,P...]] MODE [--execute]` (SPEC §2.3).
+"""`kafkatui reset-offsets GROUP --topic T[:P[,P...]] MODE [--execute]` (docs/cli.md).
 
 A dry-run unless --execute, as in kafka-consumer-groups: the plan shows, per partition,
 the committed offset, the new one and the change in lag. A group with active members is

@@ -1,4 +1,4 @@
-"""`kafkatui tail TOPIC`: stream a topic to stdout as JSONL or text (SPEC §2.2).
+"""`kafkatui tail TOPIC`: stream a topic to stdout as JSONL or text (docs/cli.md, docs/jsonl.md).
 
 No consumer group, no commits. Records are written as they arrive, one flush per
 batch; memory stays bounded (one batch plus the Kafka client's read-ahead).
@@ -10,9 +10,11 @@ that does not exist exits 1 with a message; an unreachable cluster exits 3.
 each taking a share of the partitions: a partition's records stay in order, and the
 partitions interleave batch by batch, as they do in one process.
 
-`--filter TEXT` keeps records whose decoded key or value contains TEXT (case-sensitive).
-The text searched is what `--format text` shows: a string as is, structured values
-(JSON, Avro, Protobuf) as compact JSON, and undecodable or hex payloads as hex.
+`--filter TEXT` keeps the records that `records.RecordFilter` matches, the rule the TUI's
+`/` uses too: smart case (case-insensitive unless TEXT has an upper-case letter) over the
+decoded key, the whole decoded value and header names and values. The text searched is
+what `--format text` shows: a string as is, structured values (JSON, Avro, Protobuf) as
+compact JSON, and undecodable or hex payloads as hex; header values as text or base64.
 """
 
 from __future__ import annotations
@@ -74,7 +76,12 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="jsonl: one JSON object per record (default); text: timestamp, partition, "
         "offset, key and value, tab-separated",
     )
-    parser.add_argument("--filter", metavar="TEXT", help="only records whose key or value has TEXT")
+    parser.add_argument(
+        "--filter",
+        metavar="TEXT",
+        help="only records whose key, value or a header name or value holds TEXT "
+        "(case-insensitive unless TEXT has an upper-case letter)",
+    )
     parser.add_argument(
         "--workers",
         type=_positive,

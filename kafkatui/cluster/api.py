@@ -49,10 +49,10 @@ from kafkatui.cluster.models import (
 from kafkatui.decode.model import Decoded
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from kafkatui.cluster.dlq import DlqSummary
-    from kafkatui.cluster.scan import Scan, ScanProgress
+    from kafkatui.cluster.scan import ScanProgress
     from kafkatui.cluster.transfer import TransferReport
     from kafkatui.cluster.transfers import CopyRequest, RedriveRequest
 
@@ -221,13 +221,28 @@ class HealthApi(Protocol):
         ...
 
 
+class TopicScan(Protocol):
+    """A bounded read of one topic, to the end offsets seen when it opens (used by find).
+    A context manager: leaving it closes the consumer."""
+
+    topic: str
+    total: int
+    scanned: int
+
+    def __enter__(self) -> TopicScan: ...
+    def __exit__(self, *_exc: object) -> None: ...
+    def cancel(self) -> None: ...
+    def progress(self) -> ScanProgress: ...
+    def batches(self) -> Iterator[list[RawRecord]]: ...
+
+
 class TransfersApi(Protocol):
     """Dead-letter triage, redrive and copy (see cluster/transfers.py)."""
 
     def dlq(
         self, topic: str, progress: Callable[[ScanProgress], None] | None = None
     ) -> DlqSummary: ...
-    def scan(self, topic: str, start: TailStart, until_ms: int | None = None) -> Scan:
+    def scan(self, topic: str, start: TailStart, until_ms: int | None = None) -> TopicScan:
         """A bounded read of a topic, to the end offsets seen when it opens (find)."""
         ...
 
@@ -288,18 +303,32 @@ class RecordDecoder(Protocol):
 
 
 class KafkaTuiClient(Protocol):
-    profile: str
-    read_only: bool
-    bootstrap_servers: str
-    brokers: BrokersApi
-    topics: TopicsApi
-    groups: GroupsApi
-    connect: ConnectApi
-    registry: RegistryApi
-    acls: AclsApi
-    health: HealthApi
-    transfers: TransfersApi
-    transactions: TransactionsApi
+    # Read-only members: an implementation may hold plain attributes, properties or
+    # lazily built parts (ClusterClient), and a fake its own subclasses of each part.
+    @property
+    def profile(self) -> str: ...
+    @property
+    def read_only(self) -> bool: ...
+    @property
+    def bootstrap_servers(self) -> str: ...
+    @property
+    def brokers(self) -> BrokersApi: ...
+    @property
+    def topics(self) -> TopicsApi: ...
+    @property
+    def groups(self) -> GroupsApi: ...
+    @property
+    def connect(self) -> ConnectApi: ...
+    @property
+    def registry(self) -> RegistryApi: ...
+    @property
+    def acls(self) -> AclsApi: ...
+    @property
+    def health(self) -> HealthApi: ...
+    @property
+    def transfers(self) -> TransfersApi: ...
+    @property
+    def transactions(self) -> TransactionsApi: ...
 
     def open_tail(self, topic: str, start: TailStart, capacity: int = 100_000) -> TailSession: ...
     def decoder(self) -> RecordDecoder: ...

@@ -27,7 +27,7 @@ from kafkatui.cluster.api import (
 )
 from kafkatui.cluster.guard import Guard, default_audit_path
 from kafkatui.cluster.settings import ConnectionSettings
-from kafkatui.cluster.tail import KafkaTail
+from kafkatui.cluster.tail_session import KafkaTail
 
 if TYPE_CHECKING:
     from kafkatui.cluster.broker_depth import BrokerDepth

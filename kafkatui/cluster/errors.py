@@ -1,6 +1,6 @@
 """Typed errors with messages an operator can act on.
 
-Every error carries the CLI exit code it maps to (SPEC §2), so the CLI and
+Every error carries the CLI exit code it maps to (docs/cli.md, exit codes), so the CLI and
 the TUI share one translation. Messages never contain secrets: build them from
 hosts, names and reasons only.
 """
@@ -61,8 +61,9 @@ class ReadOnlyError(Refused):
         self.action = action
 
 
-class NotFound(KafkaTuiError):
-    """The topic, group, connector, subject or schema does not exist."""
+class NotFound(KafkaTuiError, LookupError):
+    """The topic, group, connector, subject or schema does not exist. A LookupError, so
+    code below the cluster layer (the decoders' schema lookup) can tell it apart."""
 
 
 class RemoteError(KafkaTuiError):

@@ -1,4 +1,4 @@
-"""Health findings for `check` (SPEC §2.4).
+"""Health findings for `check` (docs/cli.md, check).
 
 The rules are pure functions over `ClusterFacts`, so each can be tested on hand-built
 data; `Health.check()` only gathers the facts (batched calls) and runs them.

@@ -5,9 +5,9 @@ that timeouts and the mapping of librdkafka errors to kafkatui errors live in on
 
 Why the error callback matters: librdkafka retries an unreachable or rejecting cluster
 forever and only reports *why* through `error_cb` (served by `poll`). A request then just
-times out. We remember the last connection-level error (`_CONNECTION_ERRORS`) and use it
+times out. We remember the last connection-level error (`CONNECTION_ERRORS`) and use it
 to turn a bare timeout into ConnectionFailed / AuthenticationFailed / TlsError with the
-real reason. The mapping itself is `translate()` below.
+real reason. The mapping itself is `kafka_errors.translate()`.
 """
 
 from __future__ import annotations
@@ -32,19 +32,29 @@ from confluent_kafka.admin import (
 )
 
 from kafkatui.cluster.errors import (
-    AuthenticationFailed,
     ConnectionFailed,
     InvalidInput,
     KafkaTuiError,
-    NotFound,
-    Refused,
     RemoteError,
     TimedOut,
-    TlsError,
 )
 from kafkatui.cluster.guard import is_secret_name
+from kafkatui.cluster.kafka_errors import (
+    AUTH_CODES,
+    CONNECTION_ERRORS,
+    TIMEOUT_CODES,
+    TLS_CODES,
+    UNREACHABLE_CODES,
+    code_of,
+    kafka_error,
+    translate,
+)
+
+# kept importable from here, where they used to live
+from kafkatui.cluster.kafka_errors import kafka_error_of as kafka_error_of
 from kafkatui.cluster.lifetime import on_foreign_thread, park, release_parked, weak_callback
 from kafkatui.cluster.models import ConfigEntry
+from kafkatui.cluster.offset_retry import LEADER_MOVING_CODES, OFFSET_ATTEMPTS, pause_before
 from kafkatui.cluster.settings import ConnectionSettings
 
 T = TypeVar("T")
@@ -53,124 +63,9 @@ T = TypeVar("T")
 LOG = logging.getLogger("kafkatui.librdkafka")
 LOG.addHandler(logging.NullHandler())
 
-# ---- error translation: the one place to look ------------------------------------------
-_AUTH_CODES = {KafkaError._AUTHENTICATION, KafkaError.SASL_AUTHENTICATION_FAILED}
-_TLS_CODES = {KafkaError._SSL}
-_UNREACHABLE_CODES = {KafkaError._TRANSPORT, KafkaError._ALL_BROKERS_DOWN, KafkaError._RESOLVE}
-_TIMEOUT_CODES = {KafkaError._TIMED_OUT, KafkaError.REQUEST_TIMED_OUT, KafkaError._MSG_TIMED_OUT}
-#: errors reported through error_cb that explain why requests hang
-_CONNECTION_ERRORS = _AUTH_CODES | _TLS_CODES | _UNREACHABLE_CODES
-_NOT_FOUND_CODES = {
-    KafkaError.UNKNOWN_TOPIC_OR_PART,
-    KafkaError._UNKNOWN_TOPIC,
-    KafkaError._UNKNOWN_PARTITION,
-    KafkaError.GROUP_ID_NOT_FOUND,
-    KafkaError.UNKNOWN_TOPIC_ID,
-    KafkaError.RESOURCE_NOT_FOUND,
-}
-_INVALID_CODES = {
-    KafkaError.TOPIC_ALREADY_EXISTS,
-    KafkaError.INVALID_PARTITIONS,
-    KafkaError.INVALID_REPLICATION_FACTOR,
-    KafkaError.INVALID_REPLICA_ASSIGNMENT,
-    KafkaError.INVALID_CONFIG,
-    KafkaError.TOPIC_EXCEPTION,
-    KafkaError.POLICY_VIOLATION,
-    KafkaError.INVALID_REQUEST,
-    KafkaError.INVALID_GROUP_ID,
-    KafkaError._INVALID_ARG,
-}
-#: the broker refuses because the group is in use
-_REFUSED_CODES = {
-    KafkaError.NON_EMPTY_GROUP,
-    KafkaError.UNKNOWN_MEMBER_ID,
-    KafkaError.GROUP_SUBSCRIBED_TO_TOPIC,
-    KafkaError.REBALANCE_IN_PROGRESS,
-}
-_AUTHORIZATION_CODES = {
-    KafkaError.TOPIC_AUTHORIZATION_FAILED,
-    KafkaError.GROUP_AUTHORIZATION_FAILED,
-    KafkaError.CLUSTER_AUTHORIZATION_FAILED,
-    KafkaError.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
-}
-
-
-#: ListOffsets answers while a partition's leader is being elected or moved
-_LEADER_MOVING_CODES = {
-    KafkaError.NOT_LEADER_FOR_PARTITION,
-    KafkaError.LEADER_NOT_AVAILABLE,
-    KafkaError._UNKNOWN_PARTITION,
-}
-_OFFSET_ATTEMPTS = 3
 _WATERMARK_SPECS = (type(OffsetSpec.earliest()), type(OffsetSpec.latest()))
 #: a partition that got no answer, or not from its leader: the leader known may be gone
-_STALE_LEADER_CODES = _TIMEOUT_CODES | _UNREACHABLE_CODES | _LEADER_MOVING_CODES
-
-
-def _kafka_error(exc: BaseException | KafkaError) -> KafkaError | None:
-    """The KafkaError behind a failure; a wait that ran out counts as a timeout."""
-    err = kafka_error_of(exc)
-    if err is None and isinstance(exc, concurrent.futures.TimeoutError | TimeoutError):
-        return KafkaError(KafkaError._TIMED_OUT, "no answer")
-    return err
-
-
-def _code_of(exc: BaseException) -> int | None:
-    """The KafkaError code of a failed future."""
-    err = _kafka_error(exc)
-    return None if err is None else int(err.code())
-
-
-def _is_tls_text(text: str) -> bool:
-    lowered = text.lower()
-    return "ssl" in lowered or "certificate" in lowered or "handshake" in lowered
-
-
-def translate(
-    err: KafkaError,
-    what: str,
-    bootstrap: str,
-    connection_error: KafkaError | None = None,
-    scrub: Callable[[str], str] = lambda s: s,
-) -> KafkaTuiError:
-    """Map a librdkafka error to the kafkatui error an operator can act on.
-
-    `connection_error` is the last error librdkafka reported through error_cb; it explains
-    a timeout or transport failure (wrong password, bad certificate, nobody listening).
-    """
-    code = err.code()
-    reason = scrub(err.str())
-    if code in _TIMEOUT_CODES | _UNREACHABLE_CODES and connection_error is not None:
-        code, reason = connection_error.code(), scrub(connection_error.str())
-    if code in _AUTH_CODES:
-        return AuthenticationFailed(f"authentication failed at {bootstrap}: {reason}")
-    if code in _TLS_CODES or (code == KafkaError._TRANSPORT and _is_tls_text(reason)):
-        return TlsError(f"TLS handshake with {bootstrap} failed: {reason}")
-    if code in _UNREACHABLE_CODES:
-        return ConnectionFailed(f"cannot connect to Kafka at {bootstrap}: {reason}")
-    if code in _TIMEOUT_CODES:
-        return TimedOut(f"{what}: Kafka at {bootstrap} did not answer in time ({reason})")
-    if code in _NOT_FOUND_CODES:
-        return NotFound(f"{what}: {reason}")
-    if code in _INVALID_CODES:
-        return InvalidInput(f"{what}: {reason}")
-    if code in _REFUSED_CODES:
-        return Refused(f"{what}: {reason}")
-    if code in _AUTHORIZATION_CODES:
-        return RemoteError(f"{what}: not authorized ({reason})")
-    if code == KafkaError.SECURITY_DISABLED:
-        return RemoteError("ACLs are not enabled on this cluster (no authorizer)")
-    return RemoteError(f"{what}: {reason}")
-
-
-def kafka_error_of(exc: BaseException | KafkaError) -> KafkaError | None:
-    """The KafkaError inside a KafkaException (or None for other exceptions)."""
-    if isinstance(exc, KafkaException) and exc.args and isinstance(exc.args[0], KafkaError):
-        return exc.args[0]
-    if isinstance(exc, KafkaError):
-        return exc
-    return None
-
+_STALE_LEADER_CODES = TIMEOUT_CODES | UNREACHABLE_CODES | LEADER_MOVING_CODES
 
 def _source_name(source: Any) -> str:
     """DescribeConfigs hands the source over as a bare int; name it as Kafka does."""
@@ -260,7 +155,7 @@ class KafkaAdmin:
         return conf
 
     def _on_error(self, err: KafkaError) -> None:
-        if err.code() in _CONNECTION_ERRORS:
+        if err.code() in CONNECTION_ERRORS:
             self._connection_error = err
 
     def _scrub(self, text: str) -> str:
@@ -291,7 +186,7 @@ class KafkaAdmin:
         if isinstance(exc, KafkaTuiError):
             return exc
         self._admin.poll(0)  # serve error_cb so the real reason is known
-        err = _kafka_error(exc)
+        err = kafka_error(exc)
         if err is None:
             if isinstance(exc, ValueError | TypeError):
                 return InvalidInput(f"{what}: {self._scrub(str(exc))}")
@@ -389,7 +284,7 @@ class KafkaAdmin:
             except KafkaException as exc:
                 self._admin.poll(0)  # serve error_cb
                 known = self._connection_error
-                fatal = known is not None and known.code() in _AUTH_CODES | _TLS_CODES
+                fatal = known is not None and known.code() in AUTH_CODES | TLS_CODES
                 if fatal or time.monotonic() >= deadline:
                     raise self.error(exc, what) from exc
                 slice_s *= 2
@@ -451,11 +346,10 @@ class KafkaAdmin:
         found: dict[tuple[str, int], ListOffsetsResultInfo] = {}
         unanswered: set[tuple[str, int]] = set()
         todo = dict(specs)
-        for attempt in range(_OFFSET_ATTEMPTS):
+        for attempt in range(OFFSET_ATTEMPTS):
             if not todo:
                 break
-            if attempt:
-                time.sleep(0.25 * attempt)
+            pause_before(attempt)
             request = {KafkaTopicPartition(t, p): spec for (t, p), spec in todo.items()}
             futures = self.call(
                 what,
@@ -476,9 +370,9 @@ class KafkaAdmin:
                     unanswered.add(key)
                 else:
                     found[key] = info
-            codes = {(tp.topic, tp.partition): _code_of(exc) for tp, exc in failures.items()}
+            codes = {(tp.topic, tp.partition): code_of(exc) for tp, exc in failures.items()}
             unanswered |= {tp for tp, code in codes.items() if code in _STALE_LEADER_CODES}
-            todo = {tp: todo[tp] for tp, code in codes.items() if code in _LEADER_MOVING_CODES}
+            todo = {tp: todo[tp] for tp, code in codes.items() if code in LEADER_MOVING_CODES}
         return found, unanswered - set(found)
 
     def watermarks(

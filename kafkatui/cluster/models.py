@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+# A registered schema is the decoders' input too; it lives with them (cluster imports
+# decode, never the other way round) and is re-exported here for the cluster's callers.
+from kafkatui.decode.model import SchemaVersion as SchemaVersion
+
 
 # ---- brokers -------------------------------------------------------------------------
 @dataclass(frozen=True)
@@ -270,16 +274,6 @@ class ConnectorStatus:
 
 
 # ---- registry ------------------------------------------------------------------------
-@dataclass(frozen=True)
-class SchemaVersion:
-    subject: str
-    version: int
-    schema_id: int
-    schema_type: str  # AVRO, PROTOBUF, JSON
-    schema: str
-    references: tuple[tuple[str, str, int], ...] = ()  # (name, subject, version)
-
-
 @dataclass(frozen=True)
 class CompatibilityCheck:
     compatible: bool

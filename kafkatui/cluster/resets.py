@@ -1,4 +1,4 @@
-"""Offset reset planning (SPEC §2.3). Pure: the caller gathers offsets, this decides.
+"""Offset reset planning (docs/cli.md). Pure: the caller gathers offsets, this decides.
 
 Every mode ends in an offset inside [low, high]; anything clamped says so in the plan's
 warnings, so a dry-run never hides a surprise.

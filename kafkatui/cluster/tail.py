@@ -3,8 +3,8 @@
 `TailReader` owns one consumer and is driven by one thread: it resolves where to start,
 dedupes after reconnects, notices when each partition reached the end seen at start,
 and hands out batches of raw `confluent_kafka.Message` objects. The CLI drives it
-directly (no extra thread, no copies). `KafkaTail` wraps it in a consumer thread that
-fills a `Ring` of `RawRecord`s for the TUI.
+directly (no extra thread, no copies). `tail_session.KafkaTail` wraps it in a consumer
+thread that fills a `Ring` of `RawRecord`s for the TUI.
 """
 
 from __future__ import annotations
@@ -19,22 +19,19 @@ from confluent_kafka import Consumer, KafkaError, KafkaException, Message
 from confluent_kafka import TopicPartition as KafkaTopicPartition
 
 from kafkatui.cluster.api import TailStart
-from kafkatui.cluster.background import librdkafka_threads, lower_priority
-from kafkatui.cluster.errors import ConnectionFailed, InvalidInput, KafkaTuiError, NotFound
-from kafkatui.cluster.kafka_admin import LOG, kafka_error_of, translate
+from kafkatui.cluster.errors import (
+    ConnectionFailed,
+    InvalidInput,
+    KafkaTuiError,
+    NotFound,
+)
+from kafkatui.cluster.kafka_admin import LOG
+from kafkatui.cluster.kafka_errors import kafka_error_of, translate
 from kafkatui.cluster.lifetime import on_foreign_thread, park, release_parked, weak_callback
-from kafkatui.cluster.models import RawRecord, TailStats
-from kafkatui.cluster.ring import Ring
+from kafkatui.cluster.offset_retry import LEADER_MOVING_CODES, OFFSET_ATTEMPTS, pause_before
 from kafkatui.cluster.settings import ConnectionSettings
 
 # ListOffsets "timestamps" that ask for the log start / the end of the log.
-_OFFSET_ATTEMPTS = 3
-#: errors of a partition whose leader is moving: worth asking again shortly
-_MOVING = {
-    KafkaError.NOT_LEADER_FOR_PARTITION,
-    KafkaError.LEADER_NOT_AVAILABLE,
-    KafkaError._TRANSPORT,
-}
 _EARLIEST_TS = -2
 _LATEST_TS = -1
 
@@ -286,27 +283,27 @@ class TailReader:
             return []
         pending = dict(stamps)
         done: list[KafkaTopicPartition] = []
-        for attempt in range(_OFFSET_ATTEMPTS):
-            last = attempt == _OFFSET_ATTEMPTS - 1
+        for attempt in range(OFFSET_ATTEMPTS):
+            pause_before(attempt)
+            last = attempt == OFFSET_ATTEMPTS - 1
             query = [KafkaTopicPartition(self.topic, p, t) for p, t in pending.items()]
             try:
                 answer = consumer.offsets_for_times(query, timeout=self.settings.timeout_s)
             except KafkaException as exc:
                 error = exc.args[0] if exc.args else None
-                if last or not isinstance(error, KafkaError) or error.code() not in _MOVING:
+                moving = isinstance(error, KafkaError) and error.code() in LEADER_MOVING_CODES
+                if last or not moving:
                     raise self._connection_error_of(exc) from None
-                time.sleep(0.25 * (attempt + 1))
                 continue
             retry = {
                 tp.partition
                 for tp in answer
-                if not last and tp.error is not None and tp.error.code() in _MOVING
+                if not last and tp.error is not None and tp.error.code() in LEADER_MOVING_CODES
             }
             done += [tp for tp in answer if tp.partition not in retry]
             if not retry:
                 break
             pending = {p: pending[p] for p in retry}
-            time.sleep(0.25 * (attempt + 1))
         return done
 
     def _maybe_add_partitions(self) -> None:
@@ -409,199 +406,7 @@ def _kafka_text(exc: KafkaException) -> str:
     return err.str() if isinstance(err, KafkaError) else str(err)
 
 
-# ---- the threaded session the TUI uses ------------------------------------------------
-class KafkaTail:
-    """TailSession: a consumer thread feeding a ring buffer of RawRecords."""
-
-    def __init__(
-        self,
-        settings: ConnectionSettings,
-        topic: str,
-        start: TailStart,
-        capacity: int = 100_000,
-        *,
-        metadata_recheck_s: float = 15.0,
-    ) -> None:
-        self.topic = topic
-        # A smaller read-ahead than the CLI's: the ring already holds up to `capacity`
-        # records. Reading 1M records of 200 B: 16 MB still takes in ~325k rec/s (32 MB:
-        # ~380k) and peaks ~35 MB lower, which an on-screen tail needs more than speed.
-        self._reader = TailReader(
-            settings,
-            topic,
-            start,
-            batch_size=2000,
-            metadata_recheck_s=metadata_recheck_s,
-            prefetch_kbytes=16_384,
-        )
-        self._ring: Ring[_Packed] = Ring(capacity)
-        self._control = threading.Lock()  # orders ring appends against seeks
-        self._pending_seek: TailStart | None = None
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._received = 0
-        self._rates = _Rates()
-        self._positions: dict[int, int] = {}
-        self._caught_up = False
-        self._error: str | None = None
-
-    def start(self) -> None:
-        """Connect and begin consuming. Raises KafkaTuiError if the topic cannot be read."""
-        if self._thread is not None:
-            return
-        before = librdkafka_threads()
-        self._reader.open()
-        # the fetch threads of an on-screen tail must not outbid the UI thread for a core
-        lower_priority(librdkafka_threads() - before)
-        self._publish_state()
-        self._thread = threading.Thread(target=self._run, name=f"tail-{self.topic}", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 5.0) -> None:
-        self._stopping.set()
-        thread, self._thread = self._thread, None
-        if thread is not None:
-            thread.join(timeout)
-            if thread.is_alive():
-                return  # the daemon thread closes the consumer itself when it gets out
-        self._reader.close()
-
-    @property
-    def stopped(self) -> bool:
-        return self._stopping.is_set()
-
-    def seek(self, start: TailStart) -> None:
-        with self._control:
-            self._ring.clear()
-            if self._thread is None:  # not started: start() will begin there
-                self._reader.start = start
-                return
-            self._pending_seek = start
-
-    def stats(self) -> TailStats:
-        kept = len(self._ring)
-        return TailStats(
-            kept=kept,
-            received=self._received,
-            dropped=self._ring.dropped,
-            records_per_s=self._rates.records_per_s,
-            bytes_per_s=self._rates.bytes_per_s,
-            caught_up=self._caught_up,
-            error=self._error,
-            positions=dict(self._positions),
-        )
-
-    def first_seq(self) -> int:
-        return self._ring.first_seq()
-
-    def next_seq(self) -> int:
-        return self._ring.next_seq()
-
-    def get(self, seq: int) -> RawRecord | None:
-        packed = self._ring.get(seq)
-        return None if packed is None else RawRecord(*packed)
-
-    def read(self, after_seq: int, limit: int) -> list[tuple[int, RawRecord]]:
-        return [(seq, RawRecord(*packed)) for seq, packed in self._ring.read(after_seq, limit)]
-
-    # ---- consumer thread -----------------------------------------------------------
-    def _run(self) -> None:
-        reader = self._reader
-        try:
-            while not self._stopping.is_set():
-                if self._pending_seek is not None:
-                    self._apply_seek()
-                messages = reader.poll(0.2)
-                records = _pack(messages, self.topic) if messages else []
-                with self._control:
-                    if self._pending_seek is None and records:
-                        self._ring.extend(records)
-                        self._received += len(records)
-                self._rates.add(records)
-                self._publish_state()
-        except KafkaTuiError as exc:
-            self._error = str(exc)
-        except Exception as exc:  # a dying thread must leave a reason the UI can show
-            self._error = f"tail stopped: {exc}"
-        finally:
-            if self._stopping.is_set():
-                reader.close()
-
-    def _apply_seek(self) -> None:
-        with self._control:
-            start, self._pending_seek = self._pending_seek, None
-            self._ring.clear()
-        if start is None:
-            return
-        try:
-            self._reader.seek(start)
-        except KafkaTuiError as exc:
-            self._error = str(exc)
-            return
-        self._publish_state()
-
-    def _publish_state(self) -> None:
-        reader = self._reader
-        self._positions = dict(reader.next_offsets)
-        self._caught_up = reader.caught_up
-        self._error = reader.error
-
-
-class _Rates:
-    """records/s and bytes/s over short windows, smoothed so the display does not jitter."""
-
-    def __init__(self, window_s: float = 0.5, smoothing: float = 0.5) -> None:
-        self.records_per_s = 0.0
-        self.bytes_per_s = 0.0
-        self._window_s = window_s
-        self._smoothing = smoothing
-        self._since = time.monotonic()
-        self._records = 0
-        self._bytes = 0
-
-    def add(self, records: list[_Packed]) -> None:
-        self._records += len(records)
-        self._bytes += sum(len(r[5] or b"") + len(r[4] or b"") for r in records)
-        now = time.monotonic()
-        elapsed = now - self._since
-        if elapsed < self._window_s:
-            return
-        a = self._smoothing
-        self.records_per_s = a * (self._records / elapsed) + (1 - a) * self.records_per_s
-        self.bytes_per_s = a * (self._bytes / elapsed) + (1 - a) * self.bytes_per_s
-        self._since, self._records, self._bytes = now, 0, 0
-
-
 def _close_quietly(consumer: Consumer) -> None:
     # closing a consumer that never connected may complain; nothing to do then
     with contextlib.suppress(KafkaException, RuntimeError):
         consumer.close()
-
-
-#: a RawRecord's fields as a plain tuple (topic, partition, offset, timestamp_ms, key,
-#: value, headers): what the ring holds. The collector stops tracking an exact tuple of
-#: str, int and bytes the first time it sees it; a RawRecord stays tracked, and during a
-#: flood every middle-generation collection scanned the ring's records again, holding
-#: the GIL for up to 30 ms (about a sixth of the process's time at 300k records/s).
-_Packed = tuple[str, int, int, int, bytes | None, bytes | None, tuple[Any, ...]]
-
-
-def _pack(messages: list[Any], topic: str) -> list[_Packed]:
-    """Records sharing one `topic` string (each msg.topic() is a new one, ~70 bytes per
-    record held in the ring)."""
-    out: list[_Packed] = []
-    append = out.append
-    for msg in messages:
-        headers = msg.headers()
-        append(
-            (
-                topic,
-                msg.partition(),
-                msg.offset(),
-                msg.timestamp()[1],
-                msg.key(),
-                msg.value(),
-                tuple(headers) if headers else (),
-            )
-        )
-    return out

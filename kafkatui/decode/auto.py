@@ -25,7 +25,7 @@ from kafkatui.decode.errors import DecodeFailure
 from kafkatui.decode.model import HEX_LIMIT, Decoded
 from kafkatui.decode.plain import detect, parse_json, utf8
 from kafkatui.decode.schemas import SchemaCodecs, SchemaLookup
-from kafkatui.decode.wire import HEADER_SIZE, MAGIC
+from kafkatui.decode.wire import HEADER_SIZE, schema_id_of
 
 FORMATS = ("auto", "avro", "protobuf", "json", "text", "hex")
 _NULL = Decoded(format="null", value=None)
@@ -36,10 +36,6 @@ def _failed(fmt: str, data: bytes, reason: str, schema_id: int | None = None) ->
     return Decoded(
         format=fmt, value=None, schema_id=schema_id, error=reason, hex=data[:HEX_LIMIT].hex()
     )
-
-
-def _has_header(data: bytes) -> bool:
-    return len(data) >= HEADER_SIZE and data[0] == MAGIC
 
 
 class AutoDecoder:
@@ -91,9 +87,10 @@ class AutoDecoder:
         return getattr(codec, "json_transcoder", None)
 
     def _decode(self, data: bytes, fmt: str) -> Decoded:
+        schema_id = schema_id_of(data)
         if fmt == "auto":
-            if _has_header(data):
-                return self._registered(data, None)
+            if schema_id is not None:
+                return self._registered(data, schema_id, None)
             found, value = detect(data)
             return Decoded(format=found, value=value)
         if fmt == "hex":
@@ -104,21 +101,20 @@ class AutoDecoder:
             except DecodeFailure as err:
                 return _failed("text", data, str(err))
         if fmt == "json":
-            if _has_header(data):
-                return self._registered(data, "json")
+            if schema_id is not None:
+                return self._registered(data, schema_id, "json")
             try:
                 return Decoded(format="json", value=parse_json(utf8(data)))
             except DecodeFailure as err:
                 return _failed("json", data, str(err))
         if fmt in _REGISTRY_FORMATS:
-            if not _has_header(data):
+            if schema_id is None:
                 return _failed(fmt, data, "no schema registry header (magic byte 0 + schema id)")
-            return self._registered(data, fmt)
+            return self._registered(data, schema_id, fmt)
         return _failed(fmt, data, f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
 
-    def _registered(self, data: bytes, wanted: str | None) -> Decoded:
+    def _registered(self, data: bytes, schema_id: int, wanted: str | None) -> Decoded:
         """A wire-format payload; `wanted` is the forced format, None in auto mode."""
-        schema_id = int.from_bytes(data[1:HEADER_SIZE], "big")
         attempted = "hex" if wanted is None else _REGISTRY_FORMATS[wanted]
         if self._codecs is None:
             return _failed(attempted, data, "no schema registry configured", schema_id)

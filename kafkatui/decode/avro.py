@@ -21,11 +21,11 @@ from typing import Any
 import fastavro.read
 from fastavro import parse_schema, schemaless_reader, schemaless_writer
 
-from kafkatui.cluster.models import SchemaVersion
 from kafkatui.decode.avro_json import Transcoder, compile_transcoder
 from kafkatui.decode.avro_plan import plan
 from kafkatui.decode.errors import DecodeFailure
 from kafkatui.decode.jsonvalue import rfc3339_from_nanos
+from kafkatui.decode.model import SchemaVersion
 from kafkatui.decode.wire import HEADER_SIZE, encode_header
 
 FetchVersion = Callable[[str, int], SchemaVersion]

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from itertools import islice
 from typing import Any
 
-from kafkatui.cluster.models import SchemaVersion
 from kafkatui.decode.errors import DecodeFailure
+from kafkatui.decode.model import SchemaVersion
 from kafkatui.decode.plain import parse_json, utf8
 from kafkatui.decode.wire import HEADER_SIZE
 

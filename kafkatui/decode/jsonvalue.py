@@ -1,4 +1,4 @@
-"""Turn decoded Python values into plain JSON values, as SPEC §2.2 maps them.
+"""Turn decoded Python values into plain JSON values, as docs/jsonl.md maps them.
 
 Codecs hand back what their libraries produce (fastavro gives datetime, date, time,
 Decimal, UUID and bytes); `to_json` maps those once, so every codec agrees:

@@ -33,8 +33,8 @@ from typing import Any
 from google.protobuf import descriptor_pb2, descriptor_pool, json_format, message_factory
 from google.protobuf.message import Message
 
-from kafkatui.cluster.models import SchemaVersion
 from kafkatui.decode.errors import DecodeFailure
+from kafkatui.decode.model import SchemaVersion
 from kafkatui.decode.wire import (
     HEADER_SIZE,
     encode_header,

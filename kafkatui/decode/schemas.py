@@ -18,9 +18,8 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
-from kafkatui.cluster.errors import KafkaTuiError, NotFound
-from kafkatui.cluster.models import SchemaVersion
 from kafkatui.decode.errors import DecodeFailure
+from kafkatui.decode.model import SchemaVersion
 
 if TYPE_CHECKING:
     from kafkatui.decode.avro import AvroCodec
@@ -56,7 +55,7 @@ class _Unavailable(DecodeFailure):
 
 
 def _is_not_found(err: Exception) -> bool:
-    if isinstance(err, NotFound | KeyError):  # KeyError: a lookup backed by a mapping
+    if isinstance(err, LookupError):  # the registry client's NotFound, or a mapping's KeyError
         return True
     status = getattr(err, "status", None) or getattr(err, "http_status_code", None)
     return status == 404
@@ -64,7 +63,7 @@ def _is_not_found(err: Exception) -> bool:
 
 def _describe(err: Exception) -> str:
     text = str(err).splitlines()[0] if str(err) else ""
-    if not isinstance(err, KafkaTuiError):  # its message is already written for people
+    if not type(err).__module__.startswith("kafkatui."):  # ours are written for people
         text = f"{type(err).__name__}: {text}" if text else type(err).__name__
     return text[:_REASON_MAX]
 

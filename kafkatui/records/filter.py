@@ -21,6 +21,8 @@ Header matching is cheap and exact, so it is done here as in `matches`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from kafkatui.cluster.models import RawRecord
 from kafkatui.records.text import header_text
 from kafkatui.records.view import RecordView
@@ -32,6 +34,7 @@ _NUMBER_OR_HEX = frozenset("0123456789.+-eEabcdefABCDEF")
 _OVERFLOW = "-Infinity"  # a float too large for a double decodes to (-)Infinity
 _WIRE_MAGIC = 0
 _WIRE_HEADER = 5
+Headers = Iterable[tuple[str, bytes | None]] | None
 
 
 class RecordFilter:
@@ -61,28 +64,32 @@ class RecordFilter:
 
     def matches(self, view: RecordView) -> bool:
         """True when the key, the value or a header name or value holds the text."""
+        return self.matches_text(view.key_text, view.value_text, view.record.headers)
+
+    def matches_text(self, key_text: str, value_text: str, headers: Headers) -> bool:
+        """`matches` for a caller that holds the texts already (the CLI's line builder)."""
         if not self.text:
             return True
-        return (
-            self._found(view.key_text)
-            or self._found(view.value_text)
-            or self._header_matches(view.record)
-        )
+        return self._found(key_text) or self._found(value_text) or self._headers_match(headers)
 
-    def _header_matches(self, record: RawRecord) -> bool:
+    def _headers_match(self, headers: Headers) -> bool:
         return any(
             self._found(name) or (raw is not None and self._found(header_text(raw)))
-            for name, raw in record.headers
+            for name, raw in headers or ()
         )
 
     def may_match_raw(self, record: RawRecord) -> bool:
         """False only when decoding the record cannot make it match (see the module doc)."""
+        return self.may_match_payloads(record.key, record.value, record.headers)
+
+    def may_match_payloads(self, key: bytes | None, value: bytes | None, headers: Headers) -> bool:
+        """`may_match_raw` for a caller that has no RawRecord (a consumed message)."""
         if not self.text:
             return True
         return (
-            self._payload_may_match(record.key)
-            or self._payload_may_match(record.value)
-            or self._header_matches(record)
+            self._payload_may_match(key)
+            or self._payload_may_match(value)
+            or self._headers_match(headers)
         )
 
     def _payload_may_match(self, data: bytes | None) -> bool:

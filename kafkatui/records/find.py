@@ -18,10 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from kafkatui.cluster.api import RecordDecoder, TailStart
+from kafkatui.cluster.api import RecordDecoder, TailStart, TopicScan
 from kafkatui.cluster.errors import InvalidInput
 from kafkatui.cluster.models import RawRecord
-from kafkatui.cluster.scan import Scan, ScanProgress
+from kafkatui.cluster.scan import ScanProgress
 from kafkatui.records.filter import RecordFilter
 from kafkatui.records.text import decoded_text
 from kafkatui.records.view import RecordView, decode_record
@@ -49,8 +49,8 @@ class FindResult:
 _KEY_CACHE_MAX = 10_000
 _UNKNOWN = object()
 
-#: opens a bounded read: (topic, start, until_ms) -> Scan (the client's `transfers.scan`)
-OpenScan = Callable[[str, TailStart, "int | None"], Scan]
+#: opens a bounded read: (topic, start, until_ms) -> TopicScan (the client's `transfers.scan`)
+OpenScan = Callable[[str, TailStart, "int | None"], TopicScan]
 
 
 class Finder:

@@ -23,8 +23,11 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
+from kafkatui.cluster.api import KafkaTuiClient
 from kafkatui.cluster.errors import ConnectionFailed, KafkaTuiError, Refused
-from kafkatui.ui.themes import DEFAULT_THEME, load_themes, shipped_theme_dirs, user_theme_dir
+from kafkatui.config.paths import default_themes_dir
+from kafkatui.ui.themes import DEFAULT_THEME, load_themes, shipped_theme_dirs
+from kafkatui.ui.typeahead import TypeAhead
 from kafkatui.ui.widgets.glyphs import ascii_borders_wanted, ascii_key, use_ascii_scrollbars
 from kafkatui.ui.workers import io_work
 
@@ -34,6 +37,7 @@ if TYPE_CHECKING:
 ERROR_LOG_SIZE = 200
 CLUSTER_POLL_S = 5.0  # how often the status line re-checks that the cluster answers
 CLUSTER_POLL_MAX_S = 30.0
+CLUSTER_GROUP = "cluster"  # the worker group of the cluster probe, matched when it ends
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,7 @@ def _view(module: str, name: str) -> Callable[[], Screen[Any]]:
     return build
 
 
-class KafkaTuiApp(App[int]):
+class KafkaTuiApp(TypeAhead, App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "kafkatui"
     MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
@@ -99,14 +103,14 @@ class KafkaTuiApp(App[int]):
 
     def __init__(
         self,
-        client: Any,
+        client: KafkaTuiClient,
         *,
         theme: str | None = None,
         keymap: Mapping[str, str] | None = None,
         read_only: bool | None = None,
         warnings: Iterable[str] = (),
         profiles: Iterable[str] = (),
-        switch_profile: Callable[[str], Any] | None = None,
+        switch_profile: Callable[[str], KafkaTuiClient] | None = None,
         cursor_blink: bool = True,
         themes_dir: Path | None = None,
         ascii_borders: bool | None = None,
@@ -129,7 +133,7 @@ class KafkaTuiApp(App[int]):
         self._switch_profile = switch_profile
         self._startup_notes = list(warnings)
         self._keymap_spec = dict(keymap or {})
-        loaded = load_themes([*shipped_theme_dirs(), themes_dir or user_theme_dir()])
+        loaded = load_themes([*shipped_theme_dirs(), themes_dir or default_themes_dir()])
         for item in loaded.themes.values():
             self.register_theme(item)
         self._startup_notes += loaded.problems
@@ -156,7 +160,7 @@ class KafkaTuiApp(App[int]):
         # pauses they cause (a tail's flood of records triggers many).
         self.call_after_refresh(gc.freeze)
 
-    @io_work("cluster", "reading cluster metadata")
+    @io_work(CLUSTER_GROUP, "reading cluster metadata")
     def load_cluster_id(self) -> None:
         """Also the connection probe: the status line's state comes from this poll."""
         info = self.client.brokers.cluster_info()
@@ -227,7 +231,7 @@ class KafkaTuiApp(App[int]):
     def worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
         finished = event.state in (WorkerState.SUCCESS, WorkerState.ERROR)
-        if finished and worker.group == "cluster":
+        if finished and worker.group == CLUSTER_GROUP:
             self._after_cluster_poll(event.state is WorkerState.SUCCESS, worker.error)
         if event.state is WorkerState.ERROR:
             self.report_error(worker.description or worker.name, worker.error)
@@ -290,6 +294,8 @@ class KafkaTuiApp(App[int]):
     def action_command_line(self) -> None:
         from kafkatui.ui.modals.command_line import CommandLine
 
+        self.hold_keys()  # what is typed next belongs to the command line
+
         self.push_screen(CommandLine(self.command_words()), self.run_command)
 
     def open_tail(self, topic: str) -> None:
@@ -342,7 +348,7 @@ class KafkaTuiApp(App[int]):
         client = self._switch_profile(name)
         self.call_from_thread(self._use_client, client)
 
-    def _use_client(self, client: Any) -> None:
+    def _use_client(self, client: KafkaTuiClient) -> None:
         old, self.client = self.client, client
         self.run_worker(old.close, thread=True, exit_on_error=False, description="closing")
         self.profile = str(getattr(client, "profile", "default"))
@@ -388,38 +394,3 @@ def error_text(error: BaseException | None) -> str:
     if isinstance(error, KafkaTuiError):
         return str(error)
     return f"unexpected {type(error).__name__}: {error}"
-
-
-def app_from_config(client: Any, config: Any = None) -> KafkaTuiApp:
-    """The app for `client`, set up from the loaded configuration (every part optional)."""
-    settings = getattr(config, "settings", None)
-    keymap = getattr(config, "keymap", None)
-    source = getattr(config, "source_path", None)
-
-    def switch_profile(name: str) -> Any:
-        from kafkatui.cluster.client import ClusterClient
-        from kafkatui.config.loader import load_settings
-        from kafkatui.config.overrides import Overrides
-
-        keep_read_only = True if getattr(settings, "read_only", False) else None
-        loaded = load_settings(
-            str(source) if source else None, name, Overrides(read_only=keep_read_only)
-        )
-        return ClusterClient(loaded.settings)
-
-    return KafkaTuiApp(
-        client,
-        theme=getattr(settings, "theme", None),
-        keymap=keymap if isinstance(keymap, Mapping) else None,
-        warnings=[str(w) for w in getattr(config, "warnings", None) or ()],
-        profiles=tuple(getattr(config, "profiles", None) or ()),
-        switch_profile=switch_profile if config is not None else None,
-        themes_dir=getattr(config, "themes_dir", None),
-        ascii_borders=getattr(settings, "ascii_borders", None),
-    )
-
-
-def run(client: Any, config: Any = None) -> int:
-    """Open the TUI on `client` until the user quits; returns the exit code."""
-    result = app_from_config(client, config).run()
-    return result if isinstance(result, int) else 0

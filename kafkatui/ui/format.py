@@ -121,9 +121,3 @@ def format_level(fmt: str, error: bool = False) -> str:
         "json": "format-json",
         "text": "format-text",
     }.get(fmt, "format-hex")
-
-
-def one_line(text: str, limit: int) -> str:
-    """Collapse whitespace and cut at `limit` characters (long values stay cheap to draw)."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: max(0, limit - 3)] + "..."

@@ -8,13 +8,14 @@ default theme and tells the user why.
 
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from textual.theme import Theme
+
+from kafkatui.config.paths import default_themes_dir
 
 DEFAULT_THEME = "dark"
 
@@ -68,11 +69,6 @@ def shipped_theme_dirs() -> list[Path]:
     return found
 
 
-def user_theme_dir() -> Path:
-    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(Path.home(), ".config")
-    return Path(base) / "kafkatui" / "themes"
-
-
 def theme_from_data(data: dict[str, Any], fallback_name: str) -> Theme:
     """Build a Theme; raises ValueError with a readable reason on bad data."""
     if "primary" not in data:
@@ -110,7 +106,7 @@ def _validate_colours(theme: Theme) -> None:
 def load_themes(dirs: list[Path] | None = None) -> ThemeLoad:
     """Every `*.toml` theme in the shipped and user directories (user files win)."""
     result = ThemeLoad()
-    search = dirs if dirs is not None else [*shipped_theme_dirs(), user_theme_dir()]
+    search = dirs if dirs is not None else [*shipped_theme_dirs(), default_themes_dir()]
     for directory in search:
         if not directory.is_dir():
             continue

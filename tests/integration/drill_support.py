@@ -27,7 +27,7 @@ from confluent_kafka import (
     TopicPartition,
 )
 
-from kafkatui.cluster.tail import KafkaTail
+from kafkatui.cluster.tail_session import KafkaTail
 from tests.integration.kafka_helpers import default_sigint
 
 

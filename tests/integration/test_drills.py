@@ -26,7 +26,7 @@ from kafkatui.cluster.client import ClusterClient
 from kafkatui.cluster.errors import ConnectionFailed, KafkaTuiError, TimedOut
 from kafkatui.cluster.guard import Guard
 from kafkatui.cluster.settings import ConnectionSettings
-from kafkatui.cluster.tail import KafkaTail
+from kafkatui.cluster.tail_session import KafkaTail
 from kafkatui.decode import encode_avro
 from kafkatui.sandbox.runtime import Sandbox, all_parts
 from tests.integration.drill_support import (

@@ -22,7 +22,8 @@ from kafkatui.cluster.client import ClusterClient
 from kafkatui.cluster.errors import NotFound
 from kafkatui.cluster.guard import Guard
 from kafkatui.cluster.settings import ConnectionSettings
-from kafkatui.cluster.tail import KafkaTail, TailReader
+from kafkatui.cluster.tail import TailReader
+from kafkatui.cluster.tail_session import KafkaTail
 from tests.integration.kafka_helpers import drop_topic, make_topic, produce, wait_until
 
 pytestmark = pytest.mark.integration
@@ -219,7 +220,7 @@ import json, os, sys, time
 from kafkatui.cluster.api import TailStart
 from kafkatui.cluster.background import librdkafka_threads
 from kafkatui.cluster.settings import ConnectionSettings
-from kafkatui.cluster.tail import KafkaTail
+from kafkatui.cluster.tail_session import KafkaTail
 
 bootstrap, topic = sys.argv[1:3]
 tail = KafkaTail(ConnectionSettings(bootstrap_servers=bootstrap), topic, TailStart("earliest"))
@@ -317,3 +318,20 @@ def test_until_end_skips_aborted_records_and_ends_despite_an_open_transaction(
     finally:
         producer.abort_transaction(30)
         drop_topic(sandbox_settings, unique)
+
+
+def test_a_failed_seek_raises_to_the_caller_and_is_not_overwritten(
+    sandbox_settings: ConnectionSettings, topic: str
+) -> None:
+    """A seek to a partition the topic lacks raises from seek() itself; the session's
+    status keeps no stale text that a later poll would silently replace."""
+    tail = KafkaTail(sandbox_settings, topic, TailStart("earliest"))
+    tail.start()
+    try:
+        wait_until(lambda: tail.stats().kept == 30, "30 records")
+        with pytest.raises(NotFound, match="has no partition 9"):
+            tail.seek(TailStart("earliest", partitions=(9,)))
+        tail.seek(TailStart("last", 1))  # the session still works after the failure
+        wait_until(lambda: tail.stats().kept == 2, "the last record of each partition")
+    finally:
+        tail.stop()

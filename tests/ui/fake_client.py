@@ -14,7 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any, Literal
 
-from kafkatui.cluster.api import TailStart
+from kafkatui.cluster.api import RecordDecoder, TailStart
+from kafkatui.cluster.deep_models import DepthLimits
 from kafkatui.cluster.errors import ConnectionFailed, NotFound, ReadOnlyError, Refused
 from kafkatui.cluster.lag_time import NO_COMMIT
 from kafkatui.cluster.models import (
@@ -48,7 +49,7 @@ from kafkatui.cluster.models import (
     TopicPartition,
     TopicSummary,
 )
-from kafkatui.decode.model import Decoded
+from kafkatui.decode.auto import AutoDecoder
 from tests.ui.fake_depth import REASSIGNMENTS, FakeBrokerDepth, FakeTransactions
 from tests.ui.fake_transfers import FakeTransfers
 
@@ -639,7 +640,11 @@ class FakeAcls:
 
 class FakeHealth:
     def check(
-        self, lag_window_s: float = 0.0, limits: Any = None, **_thresholds: float
+        self,
+        lag_window_s: float = 0.0,
+        limits: DepthLimits | None = None,
+        lag_seconds: float = 300.0,
+        storm_rebalances: int = 3,
     ) -> list[Finding]:
         return [
             Finding(
@@ -663,6 +668,9 @@ class FakeHealth:
 
 
 # ---- tail -----------------------------------------------------------------------------
+DEMO_PARTITIONS = 3  # demo_records spreads over partitions 0-2
+
+
 def demo_records(topic: str, count: int = 60) -> list[RawRecord]:
     """Fixed records: JSON values, string keys, one undecodable value, some headers."""
     records = []
@@ -676,7 +684,13 @@ def demo_records(topic: str, count: int = 60) -> list[RawRecord]:
             headers = (("error", b"deserialization failed"),)
         records.append(
             RawRecord(
-                topic, i % 3, i // 3, BASE_TS + i * 1000, f"k-{i % 7}".encode(), value, headers
+                topic,
+                i % DEMO_PARTITIONS,
+                i // DEMO_PARTITIONS,
+                BASE_TS + i * 1000,
+                f"k-{i % 7}".encode(),
+                value,
+                headers,
             )
         )
     return records
@@ -694,6 +708,7 @@ class FakeTailSession:
         self._dropped = 0
         self.started = False
         self.seeks: list[TailStart] = []
+        self.error: str | None = None  # what the real session reports after a consumer error
 
     def start(self) -> None:
         self.started = True
@@ -703,6 +718,12 @@ class FakeTailSession:
         self.started = False
 
     def seek(self, start: TailStart) -> None:
+        missing = sorted(set(start.partitions or ()) - set(range(DEMO_PARTITIONS)))
+        if missing:  # the real session's answer for a partition the topic lacks
+            raise NotFound(
+                f"topic {self.topic!r} has no partition {', '.join(map(str, missing))} "
+                f"(it has {DEMO_PARTITIONS})"
+            )
         self.seeks.append(start)
         self._records = []
         records = demo_records(self.topic)
@@ -729,7 +750,16 @@ class FakeTailSession:
             records_per_s=12.5,
             bytes_per_s=1024.0,
             caught_up=True,
+            error=self.error,
+            positions=self._positions(),
         )
+
+    def _positions(self) -> dict[int, int]:
+        """partition -> next offset, every partition of the topic (as the real tail)."""
+        positions = dict.fromkeys(range(DEMO_PARTITIONS), 0)
+        for _seq, record in self._records:
+            positions[record.partition] = max(positions.get(record.partition, 0), record.offset + 1)
+        return positions
 
     def first_seq(self) -> int:
         return self._records[0][0] if self._records else self._next
@@ -749,30 +779,6 @@ class FakeTailSession:
         return self._records[start : start + limit]
 
 
-class FakeDecoder:
-    """Registry header (no registry here: every id is unknown), JSON, UTF-8 text, then
-    hex, as the real decoder gives them: undecodable bytes without a schema id are a hex
-    value, not an error; an unknown schema id is an error that keeps the id and the hex."""
-
-    def decode(self, data: bytes | None, *, is_key: bool, fmt: str = "auto") -> Decoded:
-        if data is None:
-            return Decoded("null", None)
-        if len(data) >= 5 and data[0] == 0:
-            schema_id = int.from_bytes(data[1:5], "big")
-            reason = f"schema id {schema_id} not found in the registry"
-            return Decoded("hex", None, schema_id=schema_id, error=reason, hex=data.hex())
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            return Decoded("hex", data.hex())
-        if "\x00" in text:
-            return Decoded("hex", data.hex())
-        try:
-            return Decoded("json", json.loads(text))
-        except ValueError:
-            return Decoded("text", text)
-
-
 # ---- the client -----------------------------------------------------------------------
 class FakeClient:
     def __init__(self, *, read_only: bool = False, profile: str = "fake") -> None:
@@ -790,10 +796,16 @@ class FakeClient:
         self.transactions = FakeTransactions(self._shared)
         self.tails: list[FakeTailSession] = []
         self.closed = False
+        self._decoder: RecordDecoder | None = None
+        self._decoder_lock = threading.Lock()
 
     @property
     def read_only(self) -> bool:
         return self._shared.read_only
+
+    @read_only.setter
+    def read_only(self, value: bool) -> None:
+        self._shared.read_only = value
 
     @property
     def calls(self) -> list[tuple[str, tuple[Any, ...]]]:
@@ -804,8 +816,12 @@ class FakeClient:
         self.tails.append(session)
         return session
 
-    def decoder(self) -> FakeDecoder:
-        return FakeDecoder()
+    def decoder(self) -> RecordDecoder:
+        """The real decoder over the fake registry, one shared object as the real client's."""
+        with self._decoder_lock:
+            if self._decoder is None:
+                self._decoder = AutoDecoder(self.registry)
+            return self._decoder
 
     def audit_log(self, limit: int = 500) -> list[dict[str, Any]]:
         return self._shared.audit[-limit:]

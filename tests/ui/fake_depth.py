@@ -8,6 +8,7 @@ holding records back. Ages are measured from BASE_TS (snapshot tests fix the clo
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from typing import Any
 
@@ -95,10 +96,10 @@ class FakeTransactions:
         self._shared = shared
         self._open = list(TRANSACTIONS)
 
-    def list(self) -> list[Transaction]:
-        return list(self._open)
+    def list(self) -> builtins.list[Transaction]:
+        return builtins.list(self._open)
 
-    def gaps(self, partitions: Sequence[TopicPartition]) -> list[StableGap]:
+    def gaps(self, partitions: Sequence[TopicPartition]) -> builtins.list[StableGap]:
         wanted = sorted({(tp.topic, tp.partition) for tp in partitions})
         return [GAPS[tp] for tp in wanted if tp in GAPS]
 

@@ -68,3 +68,14 @@ def keys(*presses: str | Sequence[str]) -> Callable[[Pilot[Any]], Awaitable[None
 def typed(text: str) -> list[str]:
     names = {" ": "space", "/": "slash", ":": "colon", "-": "minus", ".": "full_stop"}
     return [names.get(ch, ch) for ch in text]
+
+
+async def open_tail(pilot: Pilot[Any], topic: str) -> Any:
+    """`:tail TOPIC` typed as a user does; returns the TailView once it is composed."""
+    from kafkatui.ui.screens.tail import TailView
+
+    await pilot.press("colon", *typed(f"tail {topic}"), "enter")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, TailView))
+    tail = pilot.app.screen
+    await wait_for(pilot, lambda: bool(tail.query("#tail-log")))
+    return tail

@@ -447,7 +447,7 @@ class TestConfig:
     ) -> None:
         from kafkatui.cluster.settings import ConnectionSettings
         from kafkatui.config.loader import LoadedConfig
-        from kafkatui.ui.app import app_from_config
+        from kafkatui.ui import make_app
 
         (tmp_path / "mine.toml").write_text("name = 'mine'\nprimary = '#ff8800'\n")
         config = LoadedConfig(
@@ -457,7 +457,7 @@ class TestConfig:
             themes_dir=tmp_path,
             profiles=("prod", "sandbox"),
         )
-        app = app_from_config(FakeClient(), config)
+        app = make_app(FakeClient(), config)
         app.cursor_blink_enabled = False
         notes = Notes()
         async with app.run_test(size=SIZE, message_hook=notes) as pilot:

@@ -27,7 +27,7 @@ from tests.integration.kafka_helpers import (
     produce,
     wait_until,
 )
-from tests.ui.support import Notes, new_app, settle, typed, wait_for
+from tests.ui.support import Notes, new_app, open_tail, settle, typed, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -84,10 +84,7 @@ async def test_tail_shows_a_record_produced_after_it_opened(
 ) -> None:
     app = new_app(client)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("colon", *typed(f"tail {topic}"), "enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, TailView))
-        tail = app.screen
-        assert isinstance(tail, TailView)
+        tail = await open_tail(pilot, topic)
         await wait_for(pilot, lambda: tail.session is not None and tail._stats.caught_up)
         producer = Producer({"bootstrap.servers": sandbox_settings.bootstrap_servers})
         producer.produce(topic, key=b"k1", value=b'{"marker": "after-open"}', partition=1)
@@ -275,3 +272,43 @@ async def test_group_page_shows_lag_time_and_kip848_targets(
         for member in members:
             member.join(10)
         drop_groups(sandbox_settings, unique)
+
+
+def _assert_newest_at_bottom(tail: TailView) -> None:
+    """The viewport (not only the cursor) ends on the newest record, drawn on the last line."""
+    log = tail.log_view
+    height = log.scrollable_content_region.height
+    assert log.row_count > height > 0  # taller than the window: the position matters
+    assert log.scroll_offset.y == log.max_scroll_y
+    assert log.scroll_offset.y + height == log.row_count  # the last line is the last row
+    newest = tail.session.get(log.seq_at(log.row_count - 1)) if tail.session else None
+    assert newest is not None
+    bottom = "".join(segment.text for segment in log.render_line(height - 1))
+    assert f"{newest.partition:>2}:{newest.offset:<8}" in bottom, bottom
+
+
+async def test_following_keeps_the_newest_record_at_the_bottom(
+    client: ClusterClient, topic: str, sandbox_settings: ConnectionSettings
+) -> None:
+    """On open, on following again after scrolling away, and after each new batch."""
+    produce(sandbox_settings, topic, {0: 60, 1: 60})
+    app = new_app(client)
+    async with app.run_test(size=SIZE) as pilot:
+        tail = await open_tail(pilot, topic)
+        await wait_for(pilot, lambda: tail.log_view.row_count == 120)
+        await pilot.pause()
+        _assert_newest_at_bottom(tail)
+
+        await pilot.press("g")  # to the oldest row: following stops
+        await pilot.pause()
+        assert not tail.log_view.follow and tail.log_view.scroll_offset.y == 0
+        await pilot.press("space")  # follow again
+        await pilot.pause()
+        assert tail.log_view.follow
+        _assert_newest_at_bottom(tail)
+
+        for batch in range(3):
+            produce(sandbox_settings, topic, {batch % 2: 25})
+            await wait_for(pilot, lambda b=batch: tail.log_view.row_count == 120 + 25 * (b + 1))
+            await pilot.pause()
+            _assert_newest_at_bottom(tail)

@@ -11,6 +11,7 @@ import pytest
 
 import kafkatui.cluster
 import kafkatui.decode
+import kafkatui.records
 
 
 def _modules(package: object) -> list[str]:
@@ -18,7 +19,7 @@ def _modules(package: object) -> list[str]:
     return [m.name for m in pkgutil.walk_packages(package.__path__, prefix)]  # type: ignore[attr-defined]
 
 
-HEADLESS = _modules(kafkatui.cluster) + _modules(kafkatui.decode)
+HEADLESS = _modules(kafkatui.cluster) + _modules(kafkatui.decode) + _modules(kafkatui.records)
 
 
 def test_there_are_headless_modules_to_check() -> None:

@@ -15,7 +15,7 @@ from kafkatui.cluster.errors import (
     TimedOut,
     TlsError,
 )
-from kafkatui.cluster.kafka_admin import translate
+from kafkatui.cluster.kafka_errors import translate
 
 BOOT = "k1:9092"
 

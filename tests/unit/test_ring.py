@@ -9,7 +9,7 @@ import pytest
 
 from kafkatui.cluster.models import RawRecord
 from kafkatui.cluster.ring import Ring
-from kafkatui.cluster.tail import _pack
+from kafkatui.cluster.tail_session import _pack
 
 
 def test_sequence_numbers_start_at_zero_and_follow_appends() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, datetime
 
 from textual import on
@@ -22,12 +23,20 @@ MODES = (
 )
 
 
-def parse_start(mode: str, value: str, partitions: str = "") -> TailStart:
-    """Raises ValueError with a message fit to show."""
+def parse_start(
+    mode: str, value: str, partitions: str = "", known: Collection[int] | None = None
+) -> TailStart:
+    """Raises ValueError with a message fit to show. `known`: the topic's partitions,
+    when the tail knows them; a partition outside them is refused here."""
     try:
         parts = tuple(int(p) for p in partitions.replace(" ", "").split(",") if p) or None
     except ValueError:
         raise ValueError("partitions are numbers separated by commas") from None
+    if parts is not None:
+        wrong = sorted({p for p in parts if p < 0 or (known is not None and p not in known)})
+        if wrong:
+            has = f" (it has {_ranges(sorted(known))})" if known else ""
+            raise ValueError(f"the topic has no partition {', '.join(map(str, wrong))}{has}")
     if mode in ("earliest", "latest"):
         return TailStart(mode, None, parts)  # type: ignore[arg-type]
     if mode == "timestamp":
@@ -43,7 +52,23 @@ def parse_start(mode: str, value: str, partitions: str = "") -> TailStart:
     return TailStart(mode, int(value), parts)  # type: ignore[arg-type]
 
 
+def _ranges(numbers: list[int]) -> str:
+    """0-5, 7"""
+    spans: list[list[int]] = []
+    for n in numbers:
+        if spans and n == spans[-1][1] + 1:
+            spans[-1][1] = n
+        else:
+            spans.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
+
+
 class SeekModal(KModal[TailStart | None]):
+    def __init__(self, partitions: Collection[int] | None = None) -> None:
+        """`partitions`: the topic's partitions when known, to check the input against."""
+        super().__init__()
+        self._partitions = partitions
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static("Seek", classes="title")
@@ -83,6 +108,7 @@ class SeekModal(KModal[TailStart | None]):
                 self._mode(),
                 self.query_one("#value", Input).value.strip(),
                 self.query_one("#partitions", Input).value,
+                self._partitions,
             )
         except ValueError as exc:
             self.query_one("#seek-error", Static).update(str(exc))

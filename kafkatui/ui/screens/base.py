@@ -35,6 +35,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
+from kafkatui.cluster.api import KafkaTuiClient
 from kafkatui.ui.widgets.inputs import KInput
 from kafkatui.ui.widgets.keyed_table import Cell, Column, KeyedTable
 from kafkatui.ui.widgets.load_state import LoadLine
@@ -103,7 +104,7 @@ class View(ForwardsWorkerErrors, Screen[None]):
         return self.app  # type: ignore[return-value]
 
     @property
-    def client(self) -> Any:
+    def client(self) -> KafkaTuiClient:
         return self.kapp.client
 
     def compose(self) -> ComposeResult:
@@ -254,7 +255,89 @@ class DetailView(View):
         self.app.pop_screen()
 
 
-class TableView(View, Generic[T]):
+class FilterBox(View):
+    """A view with a `/` filter input, hidden until opened, under its list.
+
+    The input is mounted with the view (hidden), so the keys typed right after `/` have
+    a place to go (see ui.typeahead). Subclasses say what the list is (`focus_list`) and
+    what a new filter text does (`filter_changed`)."""
+
+    FILTER_PLACEHOLDER: ClassVar[str] = "filter (enter: back to list, esc: clear)"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filter_text = ""
+
+    def compose_filter(self) -> ComposeResult:
+        box = KInput(placeholder=self.FILTER_PLACEHOLDER, id="filter")
+        box.display = False
+        yield box
+
+    @property
+    def filter_box(self) -> Input:
+        return self.query_one("#filter", Input)
+
+    # ---- what subclasses say ----------------------------------------------------------
+    def focus_list(self) -> None:
+        raise NotImplementedError
+
+    def filter_changed(self) -> None:
+        """`filter_text` has changed: show what it selects."""
+        raise NotImplementedError
+
+    def filter_kept(self) -> None:
+        """enter in the filter: focus is back on the list."""
+
+    # ---- shared behaviour -------------------------------------------------------------
+    def action_open_filter(self) -> None:
+        self.kapp.hold_keys()  # what is typed next belongs to the filter
+        box = self.filter_box
+        box.display = True
+        box.focus()
+
+    def apply_filter(self, text: str) -> None:
+        """Filter by `text`, shown in the input (also used by other views to jump here
+        with a filter); an empty text hides the input and gives the list the focus."""
+        self.filter_box.value = text  # its Changed event then finds the filter in place
+        self._use_filter(text)
+
+    def _use_filter(self, text: str) -> None:
+        box = self.filter_box
+        if text:
+            box.display = True
+        else:
+            box.display = False
+            self.focus_list()
+        if text != self.filter_text:
+            self.filter_text = text
+            self.filter_changed()
+
+    def escape_filter(self) -> bool:
+        """esc: clear the filter; False when there was none to clear."""
+        if self.filter_text or self.filter_box.display:
+            self.apply_filter("")
+            return True
+        return False
+
+    @on(Input.Changed, "#filter")
+    def _filter_typed(self, event: Input.Changed) -> None:
+        # never written back to the input: the Changed events of fast typing arrive
+        # after the input has moved on, and would set it back to older text
+        self._use_filter(event.value)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.filter_box.display = bool(self.filter_text)
+        self.focus_list()
+        self.filter_kept()
+
+    def on_key(self, event: Any) -> None:
+        if event.key == "escape" and self.focused is self.filter_box:
+            event.stop()
+            self.apply_filter("")
+
+
+class TableView(FilterBox, Generic[T]):
     """A filterable, sortable list of items kept in a keyed table."""
 
     COLUMNS: ClassVar[Sequence[Column]] = ()
@@ -273,7 +356,6 @@ class TableView(View, Generic[T]):
     def __init__(self) -> None:
         super().__init__()
         self.items: dict[str, T] = {}
-        self.filter_text = ""
         self.sort_column = self.DEFAULT_SORT
         self.sort_reverse = self.DEFAULT_REVERSE
         # key -> (item, its cells, lower-case haystack): typing a filter or sorting on a big
@@ -294,9 +376,7 @@ class TableView(View, Generic[T]):
     def compose_body(self) -> ComposeResult:
         yield from self.compose_above_table()
         yield KeyedTable(self.COLUMNS, id="table")
-        filter_input = KInput(placeholder="filter (enter: back to list, esc: clear)", id="filter")
-        filter_input.display = False
-        yield filter_input
+        yield from self.compose_filter()
 
     def compose_above_table(self) -> ComposeResult:
         yield from ()
@@ -431,46 +511,18 @@ class TableView(View, Generic[T]):
         key = self.table.current_key
         return None if key is None else self.items.get(key)
 
-    def action_open_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.display = True
-        box.focus()
-
-    def action_clear_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        if self.filter_text or box.display:
-            box.value = ""
-            box.display = False
-            self.filter_text = ""
-            self.redraw()
-            self.table.focus()
-        elif len(self.app.screen_stack) > 1:
-            self.app.pop_screen()
-
-    def set_filter(self, text: str) -> None:
-        """Also used by other views to jump here with a filter (health -> topic)."""
-        box = self.query_one("#filter", Input)
-        box.value = text
-        box.display = bool(text)
-        self.filter_text = text
-        self.redraw()
-
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self.filter_text = event.value
-        self.redraw()
-
-    @on(Input.Submitted, "#filter")
-    def _filter_submitted(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.display = bool(self.filter_text)
+    def focus_list(self) -> None:
         self.table.focus()
+
+    def filter_changed(self) -> None:
+        self.redraw()
+
+    def filter_kept(self) -> None:
         self.table.move_cursor(row=0, animate=False)
 
-    def on_key(self, event: Any) -> None:
-        if event.key == "escape" and self.focused is self.query_one("#filter", Input):
-            event.stop()
-            self.action_clear_filter()
+    def action_clear_filter(self) -> None:
+        if not self.escape_filter() and len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
 
     def action_sort(self, step: int) -> None:
         self.sort_column = (self.sort_column + step) % len(self.COLUMNS)

@@ -93,4 +93,4 @@ class HealthView(TableView[Finding]):
     def _filter_in(self, mode: str, needle: str) -> None:
         screen = self.app.screen
         if isinstance(screen, TableView):
-            screen.set_filter(needle)
+            screen.apply_filter(needle)

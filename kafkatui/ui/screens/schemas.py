@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,6 +76,7 @@ class SubjectActions(View):
             return
         hard = choice == "hard"
         registry = self.client.registry
+        call: Callable[[], object]
         if version is None:
             effect = "All its versions are deleted"
             call = functools.partial(registry.delete_subject, subject, permanent=hard)

@@ -2,33 +2,35 @@
 
 The tail session's consumer thread fills a ring buffer. A pump worker posts the
 sequence numbers of new records at a capped rate (every PUMP_S; every BACKLOG_S while a
-filtered read has a backlog), applying the filter off the event loop; the list widget
-draws only what is visible. Keys are never queued behind decoding.
+filtered read has a backlog), applying the filter (`records.RecordFilter`, the CLI's
+`--filter` rule) off the event loop; the list widget draws only what is visible.
+Nothing is decoded on the event loop: rows drawn before they are decoded show a
+placeholder and are decoded by a worker (`decode_rows`), so a slow or frozen schema
+registry never stalls keys or scrolling.
 """
 
 from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Input, Static
+from textual.widgets import Static
+from textual.worker import Worker, WorkerState
 
-from kafkatui.cluster.api import TailStart
-from kafkatui.cluster.models import TailStats
+from kafkatui.cluster.api import RecordDecoder, TailSession, TailStart
+from kafkatui.cluster.errors import KafkaTuiError
+from kafkatui.cluster.models import RawRecord, TailStats
 from kafkatui.records.filter import RecordFilter
 from kafkatui.records.view import RecordView, decode_record
 from kafkatui.ui.format import count
-from kafkatui.ui.screens.base import View
-from kafkatui.ui.widgets.inputs import KInput
+from kafkatui.ui.screens.base import FilterBox, View
 from kafkatui.ui.widgets.tail_log import TailLog
 from kafkatui.ui.workers import io_work
 
@@ -36,6 +38,7 @@ PUMP_S = 0.15
 BACKLOG_S = 0.05  # next read while a backlog remains: caps repaints at 20/s in a flood
 BATCH_LIMIT = 5_000
 LOOKAHEAD = 60  # newest records decoded ahead in the pump, so following draws from cache
+DECODE_GROUP = "tail-decode"  # the worker that decodes rows drawn before the pump got there
 EXPORT_PROGRESS_EVERY = 1_000
 # While a tail is open, full collections are rare: the ring holds ~100,000 records, every
 # one of them promoted into the oldest generation, and a flood would otherwise trigger a
@@ -44,7 +47,7 @@ EXPORT_PROGRESS_EVERY = 1_000
 FULL_GC_EVERY = 1_000  # middle-generation passes between full ones (Python's default: 10)
 
 
-class TailView(View):
+class TailView(FilterBox):
     BINDINGS = [
         Binding("space", "toggle_follow", "Pause/follow", id="tail.pause"),
         Binding("slash", "open_filter", "Filter", id="tail.filter"),
@@ -58,9 +61,10 @@ class TailView(View):
         Binding("escape", "back", "Back", id="tail.back"),
     ]
     HELP = "Moving up stops following; G or space follows again. Filters apply while tailing."
+    FILTER_PLACEHOLDER = "filter records (enter: keep, esc: clear)"
 
     class Opened(Message):
-        def __init__(self, session: Any, decoder: Any) -> None:
+        def __init__(self, session: TailSession, decoder: RecordDecoder) -> None:
             super().__init__()
             self.session = session
             self.decoder = decoder
@@ -82,6 +86,18 @@ class TailView(View):
             self.last = last
             self.more, self.stats, self.first = more, stats, first
 
+    class RowsDecoded(Message):
+        def __init__(self, views: dict[int, RecordView]) -> None:
+            super().__init__()
+            self.views = views
+
+    class ViewReady(Message):
+        """One row decoded for an action (inspect, copy) on a row not decoded yet."""
+
+        def __init__(self, view: RecordView, then: Callable[[RecordView], None]) -> None:
+            super().__init__()
+            self.view, self.then = view, then
+
     class ExportProgress(Message):
         def __init__(self, done: int, total: int, path: str, finished: bool) -> None:
             super().__init__()
@@ -95,10 +111,12 @@ class TailView(View):
         self.topic = topic
         self.TITLE_TEXT = f"tail {topic}"
         self._start = start or TailStart("last", 200)
-        self.session: Any = None
-        self.decoder: Any = None
-        self._pump_dec: Any = None
-        self.filter_text = ""
+        self.session: TailSession | None = None
+        self.decoder: RecordDecoder | None = None  # the client's one shared decoder
+        self._decoding = False  # a decode_rows worker runs
+        self._wanted: set[int] = set()  # rows asked for while it ran
+        self._reported_error: str | None = None  # the tail error last sent to report_error
+        self._partitions: set[int] = set()  # the topic's, seen while reading all of them
         self._epoch = 0
         self._last_seq = -1
         self._more = False
@@ -111,10 +129,8 @@ class TailView(View):
 
     def compose_body(self) -> ComposeResult:
         yield Static("opening...", id="tail-stats", classes="summary")
-        yield TailLog(self._resolve, self._raw_size, id="tail-log")
-        box = KInput(placeholder="filter records (enter: keep, esc: clear)", id="filter")
-        box.display = False
-        yield box
+        yield TailLog(self._raw_record, self._request_decode, id="tail-log")
+        yield from self.compose_filter()
 
     @property
     def log_view(self) -> TailLog:
@@ -154,24 +170,66 @@ class TailView(View):
                 self.session.stop, thread=True, exit_on_error=False, description="closing tail"
             )
 
-    def _resolve(self, seq: int) -> RecordView | None:
-        """Decode one visible row on demand (rows scrolled back to, outside the cache)."""
-        if self.session is None or self.decoder is None:
-            return None
-        record = self.session.get(seq)
-        return None if record is None else decode_record(record, self.decoder)
+    def _raw_record(self, seq: int) -> RawRecord | None:
+        """A buffered record, undecoded: a ring-buffer lookup, no IO."""
+        return None if self.session is None else self.session.get(seq)
 
-    def _raw_size(self, seq: int) -> int:
-        record = None if self.session is None else self.session.get(seq)
-        if record is None:
-            return 0
-        return len(record.key or b"") + len(record.value or b"")
+    # ---- decoding rows off the event loop ---------------------------------------------
+    def _request_decode(self, seqs: list[int]) -> None:
+        """The list drew these rows undecoded: decode them in one worker at a time (a
+        frozen registry then holds one thread, not one per frame)."""
+        self._wanted.update(seqs)
+        if self._decoding or self.session is None or self.decoder is None:
+            return
+        wanted, self._wanted = sorted(self._wanted), set()
+        self._decoding = True
+        self.decode_rows(self.session, self.decoder, wanted)
+
+    @io_work(DECODE_GROUP, "decoding records")
+    def decode_rows(self, session: TailSession, decoder: RecordDecoder, seqs: list[int]) -> None:
+        views = {}
+        for seq in seqs:
+            record = session.get(seq)
+            if record is not None:
+                views[seq] = decode_record(record, decoder)
+        self.post_message(self.RowsDecoded(views))
+
+    def on_tail_view_rows_decoded(self, message: RowsDecoded) -> None:
+        self.log_view.add_views(message.views)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == DECODE_GROUP and event.state in _FINISHED:
+            self._decoding = False
+            if self._wanted:
+                self._request_decode([])
+        # Textual runs View's handler (polls, the error path) too: handlers run along the MRO
+
+    def _with_current(self, then: Callable[[RecordView], None]) -> None:
+        """Run `then` on the row under the cursor, decoding it in a worker if need be."""
+        log = self.log_view
+        view = log.current
+        if view is not None:
+            then(view)
+            return
+        record = None if log.cursor < 0 else self._raw_record(log.seq_at(log.cursor))
+        if record is not None and self.decoder is not None:
+            self.decode_one(record, self.decoder, then)
+
+    @io_work("tail-decode-one", "decoding a record")
+    def decode_one(
+        self, record: RawRecord, decoder: RecordDecoder, then: Callable[[RecordView], None]
+    ) -> None:
+        self.post_message(self.ViewReady(decode_record(record, decoder), then))
+
+    def on_tail_view_view_ready(self, message: ViewReady) -> None:
+        message.then(message.view)
 
     # ---- the pump ---------------------------------------------------------------------
-    @io_work("poll", "reading tail")
+    @io_work(View.POLL_GROUP, "reading tail")
     def pump(self, epoch: int, after: int, needle: str, following: bool = True) -> None:
-        session = self.session
-        decoder = self._pump_decoder()
+        session, decoder = self.session, self.decoder
+        if session is None or decoder is None:
+            return
         views: dict[int, RecordView]
         seqs: Sequence[int]
         record_filter = RecordFilter(needle)
@@ -204,12 +262,6 @@ class TailView(View):
             self.Batch(epoch, after, seqs, views, last, more, session.stats(), session.first_seq())
         )
 
-    def _pump_decoder(self) -> Any:
-        """The pump thread's own decoder: nothing decoded on the event loop is shared."""
-        if self._pump_dec is None:
-            self._pump_dec = self.client.decoder()
-        return self._pump_dec
-
     def on_tail_view_batch(self, message: Batch) -> None:
         if message.epoch != self._epoch or message.after != self._last_seq:
             return  # superseded (new filter or seek), or a second read of the same records
@@ -221,7 +273,17 @@ class TailView(View):
         self._last_seq = message.last
         self._more = message.more
         self._stats = message.stats
+        if self._start.partitions is None:
+            self._partitions.update(message.stats.positions)
+        self._report_tail_error(message.stats.error)
         self._show_stats()
+
+    def _report_tail_error(self, error: str | None) -> None:
+        """A consumer error (a lost partition, a broker gone) takes the app's one error
+        path once, so it stays in `:log` after the status line has moved on."""
+        if error is not None and error != self._reported_error:
+            self.kapp.report_error(f"tail {self.topic}", TailError(error))
+        self._reported_error = error
 
     def poll_done(self, ok: bool) -> None:
         if self._pump_timer is not None:
@@ -282,53 +344,29 @@ class TailView(View):
         self._show_stats()
 
     def action_back(self) -> None:
-        if self.filter_text or self.query_one("#filter", Input).display:
-            self._set_filter("")
-            return
-        self.app.pop_screen()
+        if not self.escape_filter():
+            self.app.pop_screen()
 
-    def action_open_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.display = True
-        box.focus()
-
-    def _set_filter(self, text: str) -> None:
-        box = self.query_one("#filter", Input)
-        if not text:
-            box.value = ""
-            box.display = False
-            self.log_view.focus()
-        if text != self.filter_text:
-            self.filter_text = text
-            self._restart()
-            self._show_stats()
-
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self._set_filter(event.value)
-
-    @on(Input.Submitted, "#filter")
-    def _filter_submitted(self) -> None:
-        self.query_one("#filter", Input).display = bool(self.filter_text)
+    # the filter box (FilterBox): records.RecordFilter, applied by the pump
+    def focus_list(self) -> None:
         self.log_view.focus()
 
-    def on_key(self, event: Any) -> None:
-        if event.key == "escape" and self.focused is self.query_one("#filter", Input):
-            event.stop()
-            self._set_filter("")
+    def filter_changed(self) -> None:
+        self._restart()
+        self._show_stats()
 
     def action_inspect(self) -> None:
-        view = self.log_view.current
-        if view is None:
-            return
+        self._with_current(self._inspect)
+
+    def _inspect(self, view: RecordView) -> None:
         from kafkatui.ui.modals.inspector import InspectorModal
 
         self.app.push_screen(InspectorModal(view))
 
     def action_copy(self) -> None:
-        view = self.log_view.current
-        if view is None:
-            return
+        self._with_current(self._copy)
+
+    def _copy(self, view: RecordView) -> None:
         self.app.copy_to_clipboard(view.jsonl())
         self.notify(
             f"copied {view.record.topic}-{view.record.partition}@{view.record.offset} (OSC 52)"
@@ -359,16 +397,17 @@ class TailView(View):
     def action_seek(self) -> None:
         from kafkatui.ui.modals.seek import SeekModal
 
-        self.app.push_screen(SeekModal(), self._seek)
+        self.app.push_screen(SeekModal(self._partitions or None), self._seek)
 
     def _seek(self, start: TailStart | None) -> None:
         if start is None or self.session is None:
             return
-        self.do_seek(start)
+        self.do_seek(self.session, start)
 
     @io_work("tail-seek", "seeking tail")
-    def do_seek(self, start: TailStart) -> None:
-        self.session.seek(start)
+    def do_seek(self, session: TailSession, start: TailStart) -> None:
+        """Waits for the consumer to have moved: a failed seek raises into report_error."""
+        session.seek(start)
         self.post_message(self.Sought(start))
 
     class Sought(Message):
@@ -401,11 +440,13 @@ class TailView(View):
 
     @io_work("tail-export", "exporting records")
     def export(self, seqs: list[int], path: Path) -> None:
-        decoder = self.client.decoder()
+        session, decoder = self.session, self.decoder
+        if session is None or decoder is None:
+            return
         written = 0
         with path.open("w", encoding="utf-8") as out:
             for index, seq in enumerate(seqs, start=1):
-                record = self.session.get(seq)
+                record = session.get(seq)
                 if record is not None:
                     out.write(decode_record(record, decoder).jsonl() + "\n")
                     written += 1
@@ -420,3 +461,10 @@ class TailView(View):
         else:
             self._export = f"export {message.done * 100 // max(1, message.total)}%"
         self._show_stats()
+
+
+class TailError(KafkaTuiError):
+    """A consumer error reported by the tail session (its text is written for people)."""
+
+
+_FINISHED = (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED)

@@ -22,6 +22,11 @@ class KInput(Input):
     def on_mount(self) -> None:
         self.cursor_blink = _blink(self)
 
+    def on_focus(self) -> None:
+        release = getattr(self.app, "release_keys", None)  # see ui.typeahead
+        if release is not None:
+            release()
+
 
 class KTextArea(TextArea):
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -1,10 +1,13 @@
 """The tail's record list, drawn through the Line API.
 
 The widget holds only sequence numbers of the rows it shows; records come from the
-tail session's ring buffer and are decoded lazily through `resolve(seq)` when a row is
-first drawn (or were decoded ahead by the screen's pump thread and handed in with
-`append`). Decoded rows and rendered strips sit in small LRU caches, so a flood of
-records costs a list append per record and a redraw of the visible lines only.
+tail session's ring buffer. Nothing is decoded here (decoding may wait on the schema
+registry): a row drawn before its decoded view has arrived shows its time and position
+with a placeholder, and its sequence number goes to `request`, which decodes in a worker
+and hands the views back with `add_views` (the pump also decodes the newest rows ahead
+and hands them in with `append`). Decoded rows and rendered strips sit in small LRU
+caches, so a flood of records costs a list append per record and a redraw of the visible
+lines only.
 
 Following is a reactive: moving up stops it and the screen shows how many records
 arrived since; `G`/end or `space` resumes. While paused, rows the ring buffer evicts move
@@ -28,6 +31,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from kafkatui.cluster.models import RawRecord
 from kafkatui.records.view import RecordView
 from kafkatui.ui.format import format_level, timestamp_ms
 from kafkatui.ui.records import shown
@@ -77,13 +81,16 @@ class TailLog(ScrollView, can_focus=True):
 
     def __init__(
         self,
-        resolve: Callable[[int], RecordView | None],
-        raw_size: Callable[[int], int],
+        raw: Callable[[int], RawRecord | None],
+        request: Callable[[list[int]], None],
         **kwargs: object,
     ) -> None:
+        """`raw(seq)`: the buffered record (no IO); `request(seqs)`: decode these rows off
+        the event loop and hand them back with `add_views`."""
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self._resolve = resolve
-        self._raw_size = raw_size
+        self._raw = raw
+        self._request = request
+        self._missing: set[int] = set()  # drawn undecoded, not yet requested
         # sequence numbers as machine integers: 8 bytes a row, no int object per row
         self.rows = SeqRows()  # rows still in the ring buffer
         self.gone = SeqRows()  # evicted while paused, shown above `rows`: indices stay
@@ -92,6 +99,7 @@ class TailLog(ScrollView, can_focus=True):
         self._strips = _Lru(STRIP_CACHE)
         self._starts: list[int] = []  # wrap mode: first line of each row (absolute numbering)
         self._heights_width = 0
+        self._end_pending = False  # a scroll to the end is queued after the next refresh
 
     # ---- data -------------------------------------------------------------------------
     @property
@@ -161,16 +169,30 @@ class TailLog(ScrollView, can_focus=True):
         if not self.follow:
             self.scroll_to(y=max(0, self.scroll_y - lines), animate=False)
 
+    def add_views(self, views: dict[int, RecordView]) -> None:
+        """Decoded rows from a worker: cache them and draw the rows again."""
+        for seq, view in views.items():
+            self._views.put(seq, view)
+        if views:
+            self.refresh()
+
     def view_at(self, index: int) -> RecordView | None:
+        """The decoded row, if it has been decoded (never decodes: see the module doc)."""
         if not 0 <= index < self.row_count:
             return None
-        seq = self.seq_at(index)
-        view = self._views.get(seq)
-        if view is None:
-            view = self._resolve(seq)
-            if view is not None:
-                self._views.put(seq, view)
-        return view  # type: ignore[return-value]
+        return self._views.get(self.seq_at(index))  # type: ignore[return-value]
+
+    def _want(self, seq: int) -> None:
+        """Ask for a row's decoding once this refresh is drawn (one request per frame)."""
+        if not self._missing:
+            self.call_after_refresh(self._send_missing)
+        self._missing.add(seq)
+
+    def _send_missing(self) -> None:
+        seqs = sorted(self._missing)
+        self._missing.clear()
+        if seqs:
+            self._request(seqs)
 
     @property
     def current(self) -> RecordView | None:
@@ -183,7 +205,8 @@ class TailLog(ScrollView, can_focus=True):
         if isinstance(view, RecordView):
             length = len(shown(view.value, view.value_text)) + len(shown(view.key, view.key_text))
         else:
-            length = self._raw_size(seq)
+            record = self._raw(seq)
+            length = 0 if record is None else len(record.key or b"") + len(record.value or b"")
         return max(1, min(MAX_WRAP_LINES, math.ceil((length + PREFIX_WIDTH) / max(10, width))))
 
     def _extend_starts(self, seqs: list[int]) -> None:
@@ -268,8 +291,21 @@ class TailLog(ScrollView, can_focus=True):
             self._jump_to_end()
 
     def _jump_to_end(self) -> None:
+        """Following: the cursor on the newest row and that row at the bottom of the view.
+
+        `force`: right after the list first grows past the window, the scrollbar is not
+        laid out yet and Textual ignores an ordinary scroll; the view then stayed on the
+        oldest rows. Once more after the next refresh, when the layout has caught up."""
         self.cursor = self.row_count - 1
-        self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
+        self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True, force=True)
+        if not self._end_pending:
+            self._end_pending = True
+            self.call_after_refresh(self._settle_at_end)
+
+    def _settle_at_end(self) -> None:
+        self._end_pending = False
+        if self.follow:
+            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True, force=True)
 
     def watch_cursor(self, old: int, new: int) -> None:
         """Only the rows the cursor left and reached are drawn again: a key during a flood
@@ -337,12 +373,23 @@ class TailLog(ScrollView, can_focus=True):
         if cached is not None:
             return cached  # type: ignore[return-value]
         view = self.view_at(index)
+        meta = self.get_component_rich_style("tail-log--meta")
         if view is not None:
             text = self._row_text(view)
         else:
-            text = Text(
-                "(dropped from the buffer)", style=self.get_component_rich_style("tail-log--meta")
-            )
+            record = self._raw(seq)
+            if record is None:
+                text = Text("(dropped from the buffer)", style=meta)
+            else:  # drawn now, decoded in a worker: never wait for the registry here
+                self._want(seq)
+                text = self._row_prefix(record, meta)
+                text.append("decoding...", style=meta)
+                return self._strips_of(text, index, width)
+        strips = self._strips_of(text, index, width)
+        self._strips.put(cache_key, strips)
+        return strips
+
+    def _strips_of(self, text: Text, index: int, width: int) -> list[Strip]:
         base = self.rich_style
         if self.wrap:
             # cut by characters, not words: the height was planned from the length
@@ -358,16 +405,19 @@ class TailLog(ScrollView, can_focus=True):
         else:
             cut(text, width)
             strips = [Strip(text.render(self.app.console)).crop_extend(0, width, base)]
-        self._strips.put(cache_key, strips)
         return strips
+
+    def _row_prefix(self, record: RawRecord, meta: Style) -> Text:
+        text = Text(no_wrap=not self.wrap, end="")
+        text.append(timestamp_ms(record.timestamp_ms)[11:], style=meta)
+        text.append(f" {record.partition:>2}:{record.offset:<8} ", style=meta)
+        return text
 
     def _row_text(self, view: RecordView) -> Text:
         record = view.record
         colours = self.app.theme_variables
         meta: Style = self.get_component_rich_style("tail-log--meta")
-        text = Text(no_wrap=not self.wrap, end="")
-        text.append(timestamp_ms(record.timestamp_ms)[11:], style=meta)
-        text.append(f" {record.partition:>2}:{record.offset:<8} ", style=meta)
+        text = self._row_prefix(record, meta)
         key = shown(view.key, view.key_text)
         text.append((key[: KEY_WIDTH - 1] + "~" if len(key) > KEY_WIDTH else key).ljust(KEY_WIDTH))
         text.append(" ")
