@@ -16,18 +16,19 @@ refuses --execute (exit 4).
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import TYPE_CHECKING, Any
 
-from kafkatui.cli.output import write_json
 from kafkatui.cli.redrive_cmd import positive_rate
 from kafkatui.cli.tail_cmd import parse_from, parse_time_ms
-from kafkatui.cli.transfer_output import report_text, stderr_progress
+from kafkatui.cli.transfer_output import run_transfer
 from kafkatui.cluster.errors import InvalidInput
 from kafkatui.cluster.transfers import CopyRequest
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from kafkatui.cli.main import CliContext
+    from kafkatui.cluster.transfer import TransferProgress, TransferReport
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -80,36 +81,29 @@ def range_of(args: argparse.Namespace) -> tuple[Any, int | None]:
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
-    start, until = range_of(args)
+    start_at, until = range_of(args)
     client = ctx.connected_client()
     select = None
     if args.filter:
         from kafkatui.cli.record_select import filter_predicate
 
         select = filter_predicate(args.filter, client.decoder())
-    tell, shown = stderr_progress()
-    request = CopyRequest(
-        args.source,
-        args.destination,
-        start=start,
-        until_ms=until,
-        keep_partitions=args.keep_partitions,
-        rate=args.rate,
-        select=select,
-        progress=tell,
-    )
-    try:
-        if args.execute:
-            report = client.transfers.copy(request)
-        else:
-            report = client.transfers.plan_copy(request)
-    finally:
-        shown.done()
-    if args.json:
-        write_json(sys.stdout, report.to_json())
-    else:
-        sys.stdout.write(report_text(report))
-    return 0
+    transfers = client.transfers
+
+    def start(tell: Callable[[TransferProgress], None]) -> TransferReport:
+        request = CopyRequest(
+            args.source,
+            args.destination,
+            start=start_at,
+            until_ms=until,
+            keep_partitions=args.keep_partitions,
+            rate=args.rate,
+            select=select,
+            progress=tell,
+        )
+        return transfers.copy(request) if args.execute else transfers.plan_copy(request)
+
+    return run_transfer(start, args.json)
 
 
 def _partition(text: str) -> int:

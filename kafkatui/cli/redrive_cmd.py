@@ -16,15 +16,16 @@ written; read-only refuses --execute (exit 4).
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import TYPE_CHECKING, Any
 
-from kafkatui.cli.output import write_json
-from kafkatui.cli.transfer_output import report_text, stderr_progress
+from kafkatui.cli.transfer_output import run_transfer
 from kafkatui.cluster.transfers import RedriveRequest
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from kafkatui.cli.main import CliContext
+    from kafkatui.cluster.transfer import TransferProgress, TransferReport
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -47,19 +48,14 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
     transfers = ctx.connected_client().transfers
-    tell, shown = stderr_progress()
-    request = RedriveRequest(
-        args.topic, to=args.to, error_class=args.error_class, rate=args.rate, progress=tell
-    )
-    try:
-        report = transfers.redrive(request) if args.execute else transfers.plan_redrive(request)
-    finally:
-        shown.done()
-    if args.json:
-        write_json(sys.stdout, report.to_json())
-    else:
-        sys.stdout.write(report_text(report))
-    return 0
+
+    def start(tell: Callable[[TransferProgress], None]) -> TransferReport:
+        request = RedriveRequest(
+            args.topic, to=args.to, error_class=args.error_class, rate=args.rate, progress=tell
+        )
+        return transfers.redrive(request) if args.execute else transfers.plan_redrive(request)
+
+    return run_transfer(start, args.json)
 
 
 def positive_rate(text: str) -> float:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
-from kafkatui.cli.output import table
+from kafkatui.cli.output import table, write_json
 from kafkatui.cli.progress import StderrProgress, progress_line
 from kafkatui.cluster.transfer import TransferProgress, TransferReport
 
@@ -35,3 +36,20 @@ def stderr_progress() -> tuple[Callable[[TransferProgress], None], StderrProgres
         shown.show(progress_line(p.phase, p.scanned, p.total, p.elapsed_s, extra))
 
     return tell, shown
+
+
+def run_transfer(
+    start: Callable[[Callable[[TransferProgress], None]], TransferReport], as_json: bool
+) -> int:
+    """Run a copy or redrive (`start` gets the progress callback and returns the report),
+    with progress on stderr, then print the report."""
+    tell, shown = stderr_progress()
+    try:
+        report = start(tell)
+    finally:
+        shown.done()
+    if as_json:
+        write_json(sys.stdout, report.to_json())
+    else:
+        sys.stdout.write(report_text(report))
+    return 0
