@@ -282,8 +282,8 @@ def test_groups_json_shows_committed_end_and_lag(
     group = unique + "-g"
     commit(sandbox_settings, group, {(topic, 0): 2, (topic, 1): 3})
     (doc,) = json.loads(cli("groups", group, "--json").stdout)
-    behind = doc["partitions"][0]["lag_seconds"]  # now minus a record produced just now
-    assert isinstance(behind, float) and 0 <= behind < 600
+    behind = doc["partitions"][0]["lag_seconds"]  # now minus the fixture record's timestamp
+    assert isinstance(behind, float) and behind >= 0
     assert doc == {
         "group": group, "state": doc["state"], "members": 0, "lag": 3, "type": "classic",
         "max_lag_seconds": behind,
