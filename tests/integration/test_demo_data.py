@@ -216,8 +216,6 @@ def test_dlq_holds_undecodable_values(demo: Demo, decoder: Any) -> None:
     assert failed, "some dead letters do not decode"
 
 
-@pytest.mark.xfail(strict=False, reason="orders.dlq is written by the seed itself today, "
-                   "not by a Connect sink with errors.tolerance=all (being added)")  # fmt: skip
 def test_dlq_records_come_from_a_real_connect_sink(demo: Demo) -> None:
     """Connect's own DLQ reporter adds the connector's name and task id to each record."""
     headers = [dict(r.headers() or []) for r in demo.sample("orders.dlq", 0, 200)]
@@ -252,8 +250,6 @@ def test_analytics_is_active_and_its_lag_grows(demo: Demo) -> None:
     assert [m.client_id for m in demo.group("analytics").members] == ["analytics-worker-1"]
 
 
-@pytest.mark.xfail(strict=False, reason="the demo has no consumer-protocol (KIP-848) group "
-                   "yet (being added)")  # fmt: skip
 def test_a_kip848_group_has_an_active_member(demo: Demo) -> None:
     from confluent_kafka import ConsumerGroupType
 
@@ -263,8 +259,6 @@ def test_a_kip848_group_has_an_active_member(demo: Demo) -> None:
     assert any(demo.group(g).members for g in consumer_type)
 
 
-@pytest.mark.xfail(strict=False, reason="the demo traffic has no transactional producer "
-                   "yet (being added)")  # fmt: skip
 def test_traffic_includes_a_committing_transactional_producer(demo: Demo) -> None:
     """A transactional producer writes its state to __transaction_state."""
     topics = demo.admin.list_topics(timeout=15).topics
