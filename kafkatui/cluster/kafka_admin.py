@@ -144,9 +144,19 @@ class KafkaAdmin:
         self._timed_out = False  # a request timed out: use a fresh client next
         self._rebuilt_at = time.monotonic()
         self._secrets = [v for k, v in settings.kafka.items() if is_secret_name(k) and v]
-        self._admin: AdminClient | _ClosedAdmin = AdminClient(self._conf())
+        self._admin: AdminClient | _ClosedAdmin = self._new_admin()
 
     # ---- configuration -----------------------------------------------------------------
+    def _new_admin(self) -> AdminClient:
+        """A client, or a usage error naming the setting librdkafka refused (a CA file
+        that cannot be read, say): never a raw KafkaException."""
+        try:
+            return AdminClient(self._conf())
+        except KafkaException as exc:
+            err = kafka_error_of(exc)
+            text = err.str() if err is not None else str(exc)
+            raise InvalidInput(f"bad client settings: {self._scrub(text)}") from None
+
     def _conf(self, **extra: str | int | float | bool) -> dict[str, Any]:
         conf: dict[str, Any] = dict(self.settings.librdkafka(**extra))
         conf.setdefault("allow.auto.create.topics", False)  # a look-up must never create
@@ -314,7 +324,7 @@ class KafkaAdmin:
     def _replace_client(self) -> None:
         self._timed_out = False
         if not self._closed:
-            self._admin = AdminClient(self._conf())
+            self._admin = self._new_admin()
             self._rebuilt_at = time.monotonic()
 
     def offsets(

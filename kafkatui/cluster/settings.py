@@ -87,7 +87,12 @@ def kafka_property_problem(properties: dict[str, str]) -> str | None:
         return None
     from confluent_kafka import KafkaException, Producer
 
-    conf: dict[str, object] = {k: v for k, v in properties.items() if k != "bootstrap.servers"}
+    # Names and values only: files (a CA, a key) are read when a client is made, and a
+    # config may name files of another machine; that error comes with the first client.
+    conf: dict[str, object] = {
+        k: v for k, v in properties.items()
+        if k != "bootstrap.servers" and not k.endswith(_FILE_SUFFIXES)
+    }  # fmt: skip
     conf["logger"] = _SILENT
     try:
         Producer(conf)  # builds the config and connects to nothing: no brokers are given
@@ -101,6 +106,9 @@ def kafka_property_problem(properties: dict[str, str]) -> str | None:
         if is_secret_name(key) and value:
             text = text.replace(value, "******")
     return text
+
+
+_FILE_SUFFIXES = (".location", ".keytab")
 
 
 class _SilentLogger:

@@ -539,9 +539,9 @@ async def test_inspector_truncates_a_huge_value_and_shows_all_on_request(
     from textual.widgets import Static
 
     from kafkatui.cluster.models import RawRecord
+    from kafkatui.records.view import RecordView
     from kafkatui.ui import make_app
     from kafkatui.ui.modals.inspector import SHORT_LIMIT, InspectorModal
-    from kafkatui.ui.records import RecordView
 
     value = json.dumps({"blob": "y" * HUGE}).encode()
     decoder = client.decoder()
