@@ -303,7 +303,7 @@ def test_groups_json_shows_committed_end_and_lag(
     assert timeless(doc) in [timeless(d) for d in listing]
     table = cli("groups")
     assert table.returncode == 0
-    assert any(line.split()[0] == group and line.split()[-1] == "3"
+    assert any(line.split()[0] == group and line.split()[4] == "3"  # GROUP STATE TYPE MEMBERS LAG
                for line in table.stdout.splitlines())
     missing = cli("groups", unique + "-nobody")
     assert missing.returncode == 1
