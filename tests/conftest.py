@@ -8,6 +8,7 @@ for fast local loops; it is then left running.
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import re
 import sys
@@ -90,3 +91,23 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     if report.failed:
         sys.stderr.write(f"\n{report.nodeid} failed in {report.when}:\n{report.longreprtext}\n")
         sys.stderr.flush()
+
+
+# With KAFKATUI_CRASH_LOG set (CI sets it), the name of each test as it starts and, if
+# the process dies of a signal, every thread's stack go to that file: a crash inside a
+# C library then still says which test and which calls it came from.
+_crash_log = None
+
+
+@pytest.hookimpl(trylast=True)  # after pytest's own faulthandler set-up, which it replaces
+def pytest_configure(config: pytest.Config) -> None:
+    global _crash_log
+    path = os.environ.get("KAFKATUI_CRASH_LOG")
+    if path:
+        _crash_log = open(path, "a", buffering=1)  # noqa: SIM115  # open for the whole run
+        faulthandler.enable(file=_crash_log, all_threads=True)
+
+
+def pytest_runtest_logstart(nodeid: str, location: tuple[str, int | None, str]) -> None:
+    if _crash_log is not None:
+        _crash_log.write(f"started {nodeid}\n")
