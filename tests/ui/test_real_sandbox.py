@@ -254,7 +254,8 @@ async def test_group_page_shows_lag_time_and_kip848_targets(
             def both_assigned() -> bool:
                 lags = client.groups.lag([kip848]).get(kip848)
                 return lags is not None and {p.member for p in lags.partitions} == {
-                    "sessionizer-1", "sessionizer-2"
+                    "sessionizer-1",
+                    "sessionizer-2",
                 }
 
             await wait_for(pilot, both_assigned, timeout=60)
@@ -312,3 +313,31 @@ async def test_following_keeps_the_newest_record_at_the_bottom(
             await wait_for(pilot, lambda b=batch: tail.log_view.row_count == 120 + 25 * (b + 1))
             await pilot.pause()
             _assert_newest_at_bottom(tail)
+
+
+async def test_a_topic_deleted_under_an_open_tail_is_reported_on_the_error_path(
+    client: ClusterClient, sandbox_settings: ConnectionSettings, unique: str
+) -> None:
+    """The real consumer's error for a partition that went away reaches report_error and
+    `:log` once, naming the topic; the tail keeps what it had read."""
+    make_topic(sandbox_settings, unique, 2)
+    produce(sandbox_settings, unique, {0: 5, 1: 5})
+    app = new_app(client)
+    async with app.run_test(size=SIZE) as pilot:
+        tail = await open_tail(pilot, unique)
+        await wait_for(pilot, lambda: tail.log_view.row_count == 10)
+        drop_topic(sandbox_settings, unique)
+
+        def logged() -> list[str]:
+            return [e.message for e in app.errors if e.source == f"tail {unique}"]
+
+        await wait_for(pilot, lambda: bool(logged()), timeout=60)
+        assert f"{unique} [" in logged()[0] and "topic does not exist" in logged()[0]
+        await wait_for(pilot, lambda: "does not exist" in _stats_text(tail))  # said plainly
+        await pilot.pause(1.0)  # the same error on the next polls: not logged again
+        assert len(logged()) == 1
+        assert tail.log_view.row_count == 10  # what was read stays on screen
+
+
+def _stats_text(tail: TailView) -> str:
+    return str(tail.query_one("#tail-stats").render())
