@@ -31,6 +31,7 @@ from confluent_kafka.admin import (
     ResourceType,
 )
 
+from kafkatui.cluster.admin_retirement import ORPHANS, Retirement
 from kafkatui.cluster.errors import (
     ConnectionFailed,
     InvalidInput,
@@ -66,6 +67,7 @@ LOG.addHandler(logging.NullHandler())
 _WATERMARK_SPECS = (type(OffsetSpec.earliest()), type(OffsetSpec.latest()))
 #: a partition that got no answer, or not from its leader: the leader known may be gone
 _STALE_LEADER_CODES = TIMEOUT_CODES | UNREACHABLE_CODES | LEADER_MOVING_CODES
+
 
 def _source_name(source: Any) -> str:
     """DescribeConfigs hands the source over as a bare int; name it as Kafka does."""
@@ -108,6 +110,7 @@ class _HandshakeWatch(logging.Filter):
 _PLAINTEXT_PROTOCOLS = {"", "plaintext", "sasl_plaintext"}
 _METADATA_SLICE_S = 1.0
 REBUILD_AFTER_S = 10.0
+CLOSE_WAIT_S = 2.0  # how long close() waits for unanswered requests before leaving them
 
 
 class _ClosedAdmin:
@@ -144,6 +147,7 @@ class KafkaAdmin:
         self._timed_out = False  # a request timed out: use a fresh client next
         self._rebuilt_at = time.monotonic()
         self._secrets = [v for k, v in settings.kafka.items() if is_secret_name(k) and v]
+        self._retirement = Retirement()  # replaced clients, kept until their requests end
         self._admin: AdminClient | _ClosedAdmin = self._new_admin()
 
     # ---- configuration -----------------------------------------------------------------
@@ -225,12 +229,15 @@ class KafkaAdmin:
         self._admin.poll(0)
 
     def call(self, what: str, fn: Callable[[], T]) -> T:
-        """Run a blocking call, translating its errors."""
+        """Run a blocking call, translating its errors. The futures it returns are
+        tracked, so that no client is destroyed while they wait (admin_retirement.py)."""
         self._fresh_client_if_due()
-        try:
-            result = fn()
-        except Exception as exc:
-            raise self.error(exc, what) from exc
+        with self._retirement.sending():
+            try:
+                result = fn()
+            except Exception as exc:
+                raise self.error(exc, what) from exc
+            self._retirement.track(result)
         self._succeeded()
         return result
 
@@ -316,6 +323,8 @@ class KafkaAdmin:
           froze past the timeouts, librdkafka can keep reporting transport failures on
           its old connections long after a fresh client answers.
         """
+        self._retirement.release()
+        ORPHANS.release()
         now = time.monotonic()
         failing = self._failing_since is not None and now - self._failing_since > REBUILD_AFTER_S
         if self._timed_out or (failing and now - self._rebuilt_at > REBUILD_AFTER_S):
@@ -324,8 +333,9 @@ class KafkaAdmin:
     def _replace_client(self) -> None:
         self._timed_out = False
         if not self._closed:
-            self._admin = self._new_admin()
+            old, self._admin = self._admin, self._new_admin()
             self._rebuilt_at = time.monotonic()
+            self._retirement.retire(old)  # its requests may still be answered
 
     def offsets(
         self, specs: Mapping[tuple[str, int], OffsetSpec], what: str = "reading offsets"
@@ -451,10 +461,17 @@ class KafkaAdmin:
         admin, self._admin = self._admin, _ClosedAdmin(self.settings.bootstrap_servers)
         if isinstance(admin, AdminClient):
             admin.poll(0)
-        del producer, admin  # destroyed here, on this thread
+            self._retirement.retire(admin)
+        del producer, admin  # the producer is destroyed here, on this thread
+        # the clients are too, unless a request is still waiting for its answer
+        self._retirement.wait(CLOSE_WAIT_S)
+        self._retirement.hand_over(ORPHANS)
         release_parked()
 
     def __del__(self) -> None:
+        retirement = getattr(self, "_retirement", None)
+        if retirement is not None:
+            retirement.hand_over(ORPHANS)
         # a librdkafka thread must not destroy the clients (see lifetime.py)
         if on_foreign_thread():
             park(getattr(self, "_admin", None), getattr(self, "_producer", None))
