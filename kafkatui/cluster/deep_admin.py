@@ -2,7 +2,8 @@
 
 confluent-kafka stays the client for everything else. kafka-python is used only for
 DescribeLogDirs, DescribeQuorum, ListTransactions/DescribeTransactions/DescribeProducers,
-WriteTxnMarkers (abort), ListPartitionReassignments and OffsetDelete. This module owns
+WriteTxnMarkers (abort), ListPartitionReassignments and OffsetDelete, and for OffsetFetch,
+which librdkafka's admin client crashes on (see group_offsets). This module owns
 that one client: it is built on first use from the same settings (see connection), every
 call runs on a thread of its own and is awaited with a timeout (kafka-python blocks
 without one), and its errors become kafkatui errors with secrets scrubbed.

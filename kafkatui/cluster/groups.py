@@ -14,6 +14,7 @@ from confluent_kafka.admin import OffsetSpec
 
 from kafkatui.cluster.deep_admin import DeepAdmin
 from kafkatui.cluster.errors import NotAvailable, NotFound, Refused, RemoteError
+from kafkatui.cluster.group_offsets import CommittedOffsets
 from kafkatui.cluster.guard import Guard, changes
 from kafkatui.cluster.kafka_admin import KafkaAdmin
 from kafkatui.cluster.lag import MIN_SPAN_S, LagHistory, trend_of
@@ -81,14 +82,6 @@ def _summary(desc: Any) -> GroupSummary:
     return GroupSummary(group_id=desc.group_id, state=state, type=group_type, members=members)
 
 
-def _offsets_of(result: Any) -> Offsets:
-    """Committed offsets from a ConsumerGroupTopicPartitions; negative means none."""
-    return {
-        (tp.topic, tp.partition): tp.offset if tp.offset >= 0 else None
-        for tp in result.topic_partitions or []
-    }
-
-
 def _reset_details(result: ResetResult) -> dict[str, Any]:
     """Offsets before and after a reset, per partition, for the audit log."""
     rows = result.plan.rows
@@ -105,6 +98,7 @@ class Groups:
         self.admin = admin
         self.guard = guard
         self.deep = deep  # for OffsetDelete
+        self.offsets = CommittedOffsets(admin, deep)  # see group_offsets.py for why
         self.history = LagHistory()
         self.ends = EndOffsetHistory()
         self.seconds_history = LagHistory()  # max lag_seconds per with_lag_seconds call
@@ -154,25 +148,12 @@ class Groups:
             raise errors[group_id]
         return _summary(results[group_id])
 
-    def _offset_futures(
-        self, group_id: str, partitions: Iterable[TP] | None = None
-    ) -> dict[str, Any]:
-        wanted = None if partitions is None else [KafkaTopicPartition(t, p) for t, p in partitions]
-        request = [ConsumerGroupTopicPartitions(group_id, wanted)]
-        return self.admin.call(
-            f"reading offsets of group {group_id!r}",
-            lambda: self.admin.client.list_consumer_group_offsets(
-                request, request_timeout=self.admin.coordinator_timeout
-            ),
-        )
-
     def committed(self, group_id: str, partitions: Iterable[TP] | None = None) -> Offsets:
         """Committed offsets of one group (all its partitions, or just `partitions`)."""
-        what = f"reading offsets of group {group_id!r}"
-        results, errors = self.admin.wait_all(self._offset_futures(group_id, partitions), what)
+        found, errors = self.offsets.read([group_id], partitions)
         if group_id in errors:
             raise errors[group_id]
-        return _offsets_of(results[group_id])
+        return found[group_id]
 
     def lag(self, group_ids: Sequence[str]) -> dict[str, GroupLag]:
         """Lag of many groups: descriptions and one offset request per group all in flight
@@ -180,18 +161,14 @@ class Groups:
         ids = list(dict.fromkeys(group_ids))
         if not ids:
             return {}
-        describe = self._describe_futures(ids)
-        offsets: dict[str, Any] = {}
-        for gid in ids:  # the API takes one group per request; they run concurrently
-            offsets.update(self._offset_futures(gid))
+        describe = self._describe_futures(ids)  # in flight while the offsets are read
+        committed, errors = self.offsets.read(ids)
         described, _ = self.admin.wait_all(describe, "describing consumer groups")
-        fetched, errors = self.admin.wait_all(offsets, "reading committed offsets")
-        if errors and not fetched:
+        if errors and not committed:
             raise next(iter(errors.values()))  # nothing to show: say why
         summaries = {gid: _summary(d) for gid, d in described.items()}
         now = time.time()
         self.tracker.observe(summaries.values(), now)
-        committed = {gid: _offsets_of(r) for gid, r in fetched.items()}
         owners = {gid: self._owners(s) for gid, s in summaries.items()}
         targets = {gid: self._targets(s) for gid, s in summaries.items()}
         partitions = {
