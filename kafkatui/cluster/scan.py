@@ -8,7 +8,7 @@ It knows its total up front, so callers can show progress (scanned/total, rate, 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +16,11 @@ from kafkatui.cluster.api import TailStart
 from kafkatui.cluster.models import RawRecord
 from kafkatui.cluster.settings import ConnectionSettings
 from kafkatui.cluster.tail import TailReader
+
+#: a test on a record's raw key, value and headers: False skips it (find's pre-check)
+PayloadTest = Callable[
+    [bytes | None, bytes | None, Sequence[tuple[str, bytes | None]] | None], bool
+]
 
 
 @dataclass(frozen=True)
@@ -128,7 +133,12 @@ class Scan:
         # the last batches may be empty after the time filter: progress still ends full
         self.scanned = max(self.scanned, self.total)
 
-    def batches(self) -> Iterator[list[RawRecord]]:
-        """Batches of RawRecords, in offset order within each partition."""
+    def batches(self, keep: PayloadTest | None = None) -> Iterator[list[RawRecord]]:
+        """Batches of RawRecords, in offset order within each partition. With `keep`, only
+        the records it keeps (tried on the message's key, value and headers, before a
+        RawRecord is made); a batch may then be empty, so progress still moves."""
+        topic = self.topic
         for batch in self.messages():
-            yield raw_records(batch, self.topic)
+            if keep is not None:
+                batch = [m for m in batch if keep(m.key(), m.value(), m.headers())]
+            yield raw_records(batch, topic)

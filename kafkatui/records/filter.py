@@ -14,8 +14,10 @@ records that cannot match. It answers False only when no decoding can match:
   only match such a reformatting (JSON punctuation, digits, hex letters, a piece of
   `-Infinity`) needs the decode; any other text is in the decoded text only if it is in
   the payload itself;
-- a non-ASCII payload under a case-insensitive filter is decoded (Unicode lower-casing
-  is not byte-wise).
+- a payload that is not valid UTF-8 decodes to its hex (whatever bytes it holds, a
+  backslash too), which cannot hold a text that is not all hex digits (those are
+  decoded, above); so random, compressed or encrypted payloads are skipped;
+- a non-ASCII UTF-8 payload is searched as text (Unicode lower-casing is not byte-wise).
 Header matching is cheap and exact, so it is done here as in `matches`.
 """
 
@@ -86,21 +88,26 @@ class RecordFilter:
         """`may_match_raw` for a caller that has no RawRecord (a consumed message)."""
         if not self.text:
             return True
-        return (
-            self._payload_may_match(key)
-            or self._payload_may_match(value)
-            or self._headers_match(headers)
-        )
+        payload_may_match = self._payload_may_match
+        if payload_may_match(key) or payload_may_match(value):
+            return True
+        return bool(headers) and self._headers_match(headers)
 
     def _payload_may_match(self, data: bytes | None) -> bool:
         if data is None:
             return False  # null has no text
-        if self._must_decode or b"\\" in data:
+        if self._must_decode:
             return True
         if len(data) >= _WIRE_HEADER and data[0] == _WIRE_MAGIC:
             return True
-        if self._case_sensitive:
-            return self._needle_bytes in data
-        if not data.isascii():
+        if data.isascii():
+            if b"\\" in data:
+                return True
+            return self._needle_bytes in (data if self._case_sensitive else data.lower())
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return False  # shown as hex: random bytes, compressed or encrypted payloads
+        if "\\" in text:
             return True
-        return self._needle_bytes in data.lower()
+        return self._needle in (text if self._case_sensitive else text.lower())

@@ -2,8 +2,9 @@
 shared filter, and hand the matches out as they are found, with progress.
 
 One consumer fetches every chosen partition at once. Each record is first tried on its
-raw bytes (`RecordFilter.may_match_raw`): only those that may match are decoded and
-matched for real, so a scan mostly pays for reading, not for decoding.
+raw bytes (`RecordFilter.may_match_payloads`), straight on the consumed message: only
+those that may match become records, are decoded and matched for real, so a scan mostly
+pays for reading, not for decoding.
 
 Registry-Avro values always "may match" on their bytes (field names and enum symbols are
 not in them), so for those the filter is first tried on the value's JSON text made in
@@ -16,13 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 from kafkatui.cluster.api import RecordDecoder, TailStart, TopicScan
 from kafkatui.cluster.errors import InvalidInput
-from kafkatui.cluster.models import RawRecord
 from kafkatui.cluster.scan import ScanProgress
-from kafkatui.records.filter import RecordFilter
+from kafkatui.records.filter import Headers, RecordFilter
 from kafkatui.records.text import decoded_text
 from kafkatui.records.view import RecordView, decode_record
 
@@ -86,15 +86,10 @@ class Finder:
             result.total = scan.total
             if on_progress is not None:
                 on_progress(scan.progress())
-            for batch in scan.batches():
+            # the scan hands out only records that may match (see `_may_match`)
+            for batch in scan.batches(self._may_match):
                 found: list[RecordView] = []
                 for record in batch:
-                    probe = self._probe(record)
-                    if probe is None:
-                        if not keep.may_match_raw(record):
-                            continue
-                    elif not keep.matches(probe):
-                        continue
                     result.decoded += 1
                     view = decode_record(record, decoder)
                     if keep.matches(view):
@@ -114,19 +109,17 @@ class Finder:
         result.cancelled = self._cancelled
         return result
 
-    # ---- the Avro fast path -----------------------------------------------------------
-    def _probe(self, record: RawRecord) -> RecordView | None:
-        """What the filter reads of a record (key text, value text, headers), with the
-        value text straight from the Avro bytes; None when the value is not registry Avro
-        with a one-pass reader (then it is decoded as usual)."""
-        text = self._value_text(record.value)
-        if text is None:
-            return None
-        # the key is decoded only when its bytes may match at all (headers are matched
-        # on the probe itself)
-        key_text = self._key_text(record)
-        return cast(RecordView, _Probe(record, key_text, text))
+    def _may_match(self, key: bytes | None, value: bytes | None, headers: Headers) -> bool:
+        """The test on a record's bytes, before it is even a RawRecord: False only when
+        it cannot match. A registry-Avro value is matched on its one-pass JSON text (with
+        the key's text and the headers), anything else by `may_match_payloads`."""
+        if value is not None and value[:1] == b"\x00":  # cheap first: most are not Avro
+            text = self._value_text(value)
+            if text is not None:
+                return self.filter.matches_text(self._key_text(key), text, headers)
+        return self.filter.may_match_payloads(key, value, headers)
 
+    # ---- the Avro fast path -----------------------------------------------------------
     def _value_text(self, value: bytes | None) -> str | None:
         if self._find_transcoder is None or value is None or len(value) < 5 or value[0] != 0:
             return None
@@ -144,29 +137,16 @@ class Finder:
         # a top-level string's text is the string itself, not its JSON: decode those
         return None if text.startswith('"') else text
 
-    def _key_text(self, record: RawRecord) -> str:
+    def _key_text(self, key: bytes | None) -> str:
         """The key's text, or "" when its bytes cannot match (remembered per key)."""
-        key = record.key
         found = self._keys.get(key)
         if found is None:
             if len(self._keys) >= _KEY_CACHE_MAX:
                 self._keys.clear()
-            alone = RawRecord(record.topic, 0, 0, 0, key, None, ())
             found = (
                 decoded_text(self.decoder.decode(key, is_key=True))
-                if self.filter.may_match_raw(alone)
+                if self.filter.may_match_payloads(key, None, None)
                 else ""
             )
             self._keys[key] = found
         return found
-
-
-class _Probe:
-    """The three things `RecordFilter.matches` reads of a view, known without decoding."""
-
-    __slots__ = ("key_text", "record", "value_text")
-
-    def __init__(self, record: RawRecord, key_text: str, value_text: str) -> None:
-        self.record = record
-        self.key_text = key_text
-        self.value_text = value_text

@@ -71,6 +71,11 @@ def test_empty_filter_is_false_and_matches_everything() -> None:
         ("orders", record(key=b"k", value=b'{"a": "customers"}')),
         ("orders", record(key=None, value=b"plain text")),
         ("Orders", record(value=b"orders")),  # exact case: raw bytes differ
+        ("no such text", record(value=b"\xff\xfe no such text \x80")),  # not UTF-8: hex
+        ("no such", record(value=b"\xff\\no such \x80")),  # a backslash in non-UTF-8 bytes too
+        ("order", record(key=b"\x93order", value="été".encode())),  # key: hex too
+        ("été", record(value="Hiver ÉTÉ!".encode()[:-1] + b"\xc3")),  # cut UTF-8: hex
+        ("été", record(value=b"hiver" + "à".encode())),  # UTF-8 text without it
     ],
 )
 def test_pre_check_skips_what_cannot_match(text: str, rec: RawRecord) -> None:
@@ -87,6 +92,7 @@ def test_pre_check_skips_what_cannot_match(text: str, rec: RawRecord) -> None:
         ("customer", record(value=b"\x00\x00\x00\x00\x01xx")),  # a schema-registry payload
         ("k", record(value="\u212a".encode())),  # the Kelvin sign lower-cases to ASCII k
         ("cafe", record(value=b"\xca\xfe")),  # hex letters
+        ("été", record(value="Hiver ÉTÉ".encode())),  # non-ASCII UTF-8 is lower-cased as text
     ],
 )
 def test_pre_check_decodes_what_it_cannot_judge(text: str, rec: RawRecord) -> None:
