@@ -15,7 +15,7 @@ from typing import Any
 from kafkatui.cluster.api import TailStart
 from kafkatui.cluster.models import RawRecord
 from kafkatui.cluster.settings import ConnectionSettings
-from kafkatui.cluster.tail import TailReader
+from kafkatui.cluster.tail import PREFETCH_KBYTES, TailReader
 
 #: a test on a record's raw key, value and headers: False skips it (find's pre-check)
 PayloadTest = Callable[
@@ -77,11 +77,20 @@ class Scan:
         *,
         until_ms: int | None = None,
         batch_size: int = 5000,
+        shard: tuple[int, int] | None = None,
     ) -> None:
         self.topic = topic
         self.until_ms = until_ms
+        # shard (index, count): this process reads every count-th partition (a CLI find
+        # with several processes), with its share of the read-ahead
         self._reader = TailReader(
-            settings, topic, start or TailStart("earliest"), until_end=True, batch_size=batch_size
+            settings,
+            topic,
+            start or TailStart("earliest"),
+            until_end=True,
+            batch_size=batch_size,
+            shard=shard,
+            prefetch_kbytes=PREFETCH_KBYTES // (shard[1] if shard else 1),
         )
         self.total = 0
         self.scanned = 0

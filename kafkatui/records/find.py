@@ -1,7 +1,8 @@
 """Find: scan a topic (or a time range, or some partitions) for records matching the
 shared filter, and hand the matches out as they are found, with progress.
 
-One consumer fetches every chosen partition at once. Each record is first tried on its
+One consumer fetches every chosen partition at once (the CLI splits the partitions among
+a few processes, as `tail --until-end` does). Each record is first tried on its
 raw bytes (`RecordFilter.may_match_payloads`), straight on the consumed message: only
 those that may match become records, are decoded and matched for real, so a scan mostly
 pays for reading, not for decoding.
@@ -23,7 +24,6 @@ from kafkatui.cluster.api import RecordDecoder, TailStart, TopicScan
 from kafkatui.cluster.errors import InvalidInput
 from kafkatui.cluster.scan import ScanProgress
 from kafkatui.records.filter import Headers, RecordFilter
-from kafkatui.records.text import decoded_text
 from kafkatui.records.view import RecordView, decode_record
 
 
@@ -46,19 +46,23 @@ class FindResult:
     cancelled: bool = False
 
 
-_KEY_CACHE_MAX = 10_000
 _UNKNOWN = object()
 
 #: opens a bounded read: (topic, start, until_ms) -> TopicScan (the client's `transfers.scan`)
 OpenScan = Callable[[str, TailStart, "int | None"], TopicScan]
 
 
+def check_request(request: FindRequest) -> None:
+    """InvalidInput for a request no scan can answer."""
+    if not request.text:
+        raise InvalidInput("find needs a text to look for")
+    if request.max_matches is not None and request.max_matches < 1:
+        raise InvalidInput("--max-matches must be 1 or more")
+
+
 class Finder:
     def __init__(self, open_scan: OpenScan, decoder: RecordDecoder, request: FindRequest) -> None:
-        if not request.text:
-            raise InvalidInput("find needs a text to look for")
-        if request.max_matches is not None and request.max_matches < 1:
-            raise InvalidInput("--max-matches must be 1 or more")
+        check_request(request)
         self.request = request
         self.decoder = decoder
         self.filter = RecordFilter(request.text)
@@ -66,7 +70,6 @@ class Finder:
         self._cancelled = False
         self._find_transcoder = getattr(decoder, "json_transcoder", None)
         self._transcoders: dict[bytes, Any] = {}
-        self._keys: dict[bytes | None, str] = {}  # key bytes -> key text (or "")
 
     def cancel(self) -> None:
         """Stop after the batch in hand (safe from another thread)."""
@@ -111,13 +114,14 @@ class Finder:
 
     def _may_match(self, key: bytes | None, value: bytes | None, headers: Headers) -> bool:
         """The test on a record's bytes, before it is even a RawRecord: False only when
-        it cannot match. A registry-Avro value is matched on its one-pass JSON text (with
-        the key's text and the headers), anything else by `may_match_payloads`."""
+        it cannot match. A registry-Avro value is matched on its one-pass JSON text; the
+        key and headers, and anything else, by `may_match_payloads`."""
+        keep = self.filter
         if value is not None and value[:1] == b"\x00":  # cheap first: most are not Avro
             text = self._value_text(value)
             if text is not None:
-                return self.filter.matches_text(self._key_text(key), text, headers)
-        return self.filter.may_match_payloads(key, value, headers)
+                return keep.contains(text) or keep.may_match_payloads(key, None, headers)
+        return keep.may_match_payloads(key, value, headers)
 
     # ---- the Avro fast path -----------------------------------------------------------
     def _value_text(self, value: bytes | None) -> str | None:
@@ -136,17 +140,3 @@ class Finder:
             return None
         # a top-level string's text is the string itself, not its JSON: decode those
         return None if text.startswith('"') else text
-
-    def _key_text(self, key: bytes | None) -> str:
-        """The key's text, or "" when its bytes cannot match (remembered per key)."""
-        found = self._keys.get(key)
-        if found is None:
-            if len(self._keys) >= _KEY_CACHE_MAX:
-                self._keys.clear()
-            found = (
-                decoded_text(self.decoder.decode(key, is_key=True))
-                if self.filter.may_match_payloads(key, None, None)
-                else ""
-            )
-            self._keys[key] = found
-        return found

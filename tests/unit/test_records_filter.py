@@ -93,6 +93,8 @@ def test_pre_check_skips_what_cannot_match(text: str, rec: RawRecord) -> None:
         ("k", record(value="\u212a".encode())),  # the Kelvin sign lower-cases to ASCII k
         ("cafe", record(value=b"\xca\xfe")),  # hex letters
         ("été", record(value="Hiver ÉTÉ".encode())),  # non-ASCII UTF-8 is lower-cased as text
+        ("i", record(value="İST".encode())),  # İ lower-cases to i and a combining dot
+        ("é", record(value=b'  ["\\u00e9"]')),  # an escape in a JSON text after whitespace
     ],
 )
 def test_pre_check_decodes_what_it_cannot_judge(text: str, rec: RawRecord) -> None:
@@ -131,9 +133,10 @@ _payloads = st.one_of(
     _json_payloads(),
     st.text(max_size=30).map(str.encode),
     st.binary(max_size=30),
-    st.sampled_from([b"[1E2]", b"[1e400]", b'"\\u00e9t\\u00c9"', b"\x00\x00\x00\x00\x07ab"]),
+    st.sampled_from([b"[1E2]", b"[1e400]", b'"\\u00e9t\\u00c9"', b"\x00\x00\x00\x00\x07ab",
+                     "\u0130st \u212a \u00e9T\u00c9".encode(), b'\n{"k": "\\u212a\\u0130"}']),
 )
-_needle_alphabet = st.sampled_from([*'aeEfiInNtTyYlsuxX019.+-: ,"{é\\k', "\u212a"])
+_needle_alphabet = st.sampled_from([*'aeEfiInNtTyYlsuxX019.+-: ,"{é\\k', "\u212a", "\u0130"])
 
 
 @st.composite
