@@ -3,8 +3,9 @@
     python screenshots/make_screenshots.py              # start/seed the demo, then shoot
     python screenshots/make_screenshots.py --no-setup   # use the sandbox as it runs now
 
-It starts the sandbox if needed, loads the demo data (idempotent) and keeps the live
-traffic flowing while it drives the app through every view. Nothing is changed on the
+It starts the sandbox if needed, loads the demo data (idempotent), leaves a transaction
+open (the `stuck-transaction` scenario) and keeps the live traffic flowing while it
+drives the app through every view. Nothing is changed on the
 cluster: the reset wizard is shot at its preview, and the audit log goes to a temp dir.
 """
 
@@ -34,6 +35,7 @@ KEY_NAMES = {" ": "space", "/": "slash", ":": "colon", "-": "minus", ".": "full_
 def setup_demo() -> Callable[[], None]:
     """Sandbox up, seed, traffic on. Returns the function that stops the traffic again."""
     from kafkatui.sandbox.runtime import Sandbox, start_traffic, stop_traffic
+    from kafkatui.sandbox.scenarios import stuck_transaction
     from kafkatui.sandbox.seed import seed
 
     box = Sandbox(say=print)
@@ -41,6 +43,9 @@ def setup_demo() -> Callable[[], None]:
     if status is None or not status.running:
         status = box.up()
     seed(status.to_json(), say=print)
+    # an open transaction for the transactions view (the coordinator ends it in 15 min)
+    left = stuck_transaction(status.to_json()["bootstrap_servers"])
+    print(f"left transaction {left.get('transactional_id', '')} open")
     started = start_traffic()
     return stop_traffic if started else (lambda: None)
 

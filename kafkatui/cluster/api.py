@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
     from kafkatui.cluster.dlq import DlqSummary
-    from kafkatui.cluster.scan import ScanProgress
+    from kafkatui.cluster.scan import PayloadTest, ScanProgress
     from kafkatui.cluster.transfer import TransferReport
     from kafkatui.cluster.transfers import CopyRequest, RedriveRequest
 
@@ -233,7 +233,10 @@ class TopicScan(Protocol):
     def __exit__(self, *_exc: object) -> None: ...
     def cancel(self) -> None: ...
     def progress(self) -> ScanProgress: ...
-    def batches(self) -> Iterator[list[RawRecord]]: ...
+    def batches(self, keep: PayloadTest | None = None) -> Iterator[list[RawRecord]]:
+        """Batches in offset order per partition; with `keep`, only what it keeps (tried
+        on the raw key, value and headers), so a batch may be empty."""
+        ...
 
 
 class TransfersApi(Protocol):

@@ -6,6 +6,11 @@ one JSON line to the audit log. `CHANGING_ACTIONS` lists every decorated operati
 test can prove that each one refuses without anyone keeping a second list.
 
 Classes using the decorator expose a `guard: Guard` attribute.
+
+A long write (copy, redrive) also calls `audit_start` when its first write is about to
+go out: that appends a `"phase": "start"` line at once, and the line written when the
+method returns becomes its `"phase": "end"` twin with the same `"run"` id. A process
+killed in between (SIGKILL) leaves the start line without an end.
 """
 
 from __future__ import annotations
@@ -17,7 +22,9 @@ import os
 import re
 import threading
 import time
+import uuid
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ParamSpec, Protocol, TypeVar
@@ -29,6 +36,11 @@ R = TypeVar("R")
 
 #: action id -> qualified name of the method that performs it
 CHANGING_ACTIONS: dict[str, str] = {}
+
+#: the guard and the audit entry of the `@changes` method running in this thread
+_OPEN_ENTRY: ContextVar[tuple[Guard, dict[str, Any]] | None] = ContextVar(
+    "kafkatui_open_audit_entry", default=None
+)
 
 _SECRET_WORDS = (
     "password",
@@ -148,32 +160,68 @@ def changes(
             rest = args[1:]
             what = target(*rest, **kwargs) if target else (str(rest[0]) if rest else "")
             entry: dict[str, Any] = {
-                "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "time": _now(),
                 "profile": guard.profile,
                 "user": _user(),
                 "action": action,
                 "target": what,
                 "parameters": _params(rest[1:], kwargs),
             }
+            opened = _OPEN_ENTRY.set((guard, entry))
             try:
                 result = fn(*args, **kwargs)
             except Exception as exc:
                 entry["result"] = f"error: {exc}"
-                guard.record(entry)
+                guard.record(_ended(entry))
                 raise
+            finally:
+                _OPEN_ENTRY.reset(opened)
             found = details(result) if details else result
             if isinstance(found, Mapping):
                 entry["before"] = _plain(found.get("before"))
                 entry["after"] = _plain(found.get("after"))
                 entry["parameters"].update(_plain(found.get("parameters") or {}))
             entry["result"] = "ok"
-            guard.record(entry)
+            guard.record(_ended(entry))
             return result
 
         wrapper.__kafkatui_action__ = action  # type: ignore[attr-defined]
         return wrapper
 
     return decorate
+
+
+def audit_start(**fields: Any) -> None:
+    """Inside a `@changes` method: append its `"phase": "start"` line now, with `fields`
+    (for example the plan). The method's closing line then says `"phase": "end"`.
+    Outside such a method (a dry run) it does nothing."""
+    found = _OPEN_ENTRY.get()
+    if found is None:
+        return
+    guard, entry = found
+    entry["run"] = uuid.uuid4().hex[:12]
+    entry["phase"] = "start"
+    extra = {k: _plain(v) for k, v in fields.items()}
+    guard.record({**entry, **extra, "time": _now(), "result": "started"})
+
+
+def audit_note(**fields: Any) -> None:
+    """Inside a `@changes` method: add `fields` to its closing line, also when it fails
+    (for example how far a write got before an error)."""
+    found = _OPEN_ENTRY.get()
+    if found is not None:
+        found[1].update({k: _plain(v) for k, v in fields.items()})
+
+
+def _ended(entry: dict[str, Any]) -> dict[str, Any]:
+    """The closing line: the time it ended, and `"phase": "end"` after a start line."""
+    if "phase" not in entry:
+        return entry
+    return {**entry, "time": _now(), "phase": "end"}
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
 def _user() -> str:

@@ -8,14 +8,19 @@ It knows its total up front, so callers can show progress (scanned/total, rate, 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from kafkatui.cluster.api import TailStart
 from kafkatui.cluster.models import RawRecord
 from kafkatui.cluster.settings import ConnectionSettings
-from kafkatui.cluster.tail import TailReader
+from kafkatui.cluster.tail import PREFETCH_KBYTES, TailReader
+
+#: a test on a record's raw key, value and headers: False skips it (find's pre-check)
+PayloadTest = Callable[
+    [bytes | None, bytes | None, Sequence[tuple[str, bytes | None]] | None], bool
+]
 
 
 @dataclass(frozen=True)
@@ -72,11 +77,20 @@ class Scan:
         *,
         until_ms: int | None = None,
         batch_size: int = 5000,
+        shard: tuple[int, int] | None = None,
     ) -> None:
         self.topic = topic
         self.until_ms = until_ms
+        # shard (index, count): this process reads every count-th partition (a CLI find
+        # with several processes), with its share of the read-ahead
         self._reader = TailReader(
-            settings, topic, start or TailStart("earliest"), until_end=True, batch_size=batch_size
+            settings,
+            topic,
+            start or TailStart("earliest"),
+            until_end=True,
+            batch_size=batch_size,
+            shard=shard,
+            prefetch_kbytes=PREFETCH_KBYTES // (shard[1] if shard else 1),
         )
         self.total = 0
         self.scanned = 0
@@ -128,7 +142,12 @@ class Scan:
         # the last batches may be empty after the time filter: progress still ends full
         self.scanned = max(self.scanned, self.total)
 
-    def batches(self) -> Iterator[list[RawRecord]]:
-        """Batches of RawRecords, in offset order within each partition."""
+    def batches(self, keep: PayloadTest | None = None) -> Iterator[list[RawRecord]]:
+        """Batches of RawRecords, in offset order within each partition. With `keep`, only
+        the records it keeps (tried on the message's key, value and headers, before a
+        RawRecord is made); a batch may then be empty, so progress still moves."""
+        topic = self.topic
         for batch in self.messages():
-            yield raw_records(batch, self.topic)
+            if keep is not None:
+                batch = [m for m in batch if keep(m.key(), m.value(), m.headers())]
+            yield raw_records(batch, topic)

@@ -125,6 +125,8 @@ class TransferReport:
 
 Send = Callable[[str, int, RawRecord, Headers, int | None], None]
 Progress = Callable[[TransferProgress], None]
+#: told the plan just before the first write (the audit log's start line)
+Starting = Callable[["TransferReport"], None]
 
 
 class Walk:
@@ -153,7 +155,9 @@ class Walk:
         if self._scan is not None:
             self._scan.cancel()
 
-    def run(self, send: Send | None = None) -> TransferReport:
+    def run(self, send: Send | None = None, starting: Starting | None = None) -> TransferReport:
+        """Plan, or write with `send`. `starting`, when given with `send`, is called with the
+        full plan (one more read of the source) just before the first write."""
         spec = self.spec
         self.report.execute = send is not None
         targets = spec.fixed_targets or self._learn_targets()
@@ -162,6 +166,12 @@ class Walk:
                 raise InvalidInput(f"cannot {spec.kind} {spec.source!r} into itself")
             self._count(topic)  # a missing target fails before anything is written
         present = self._present(targets)
+        if send is not None and starting is not None:
+            self._route_source(present, None, "planning from")
+            if self._cancelled:
+                return self.report
+            starting(self.report)
+            self._restart_counts()
         self._route_source(present, send)
         self.report.elapsed_s = time.monotonic() - self._started
         return self.report
@@ -192,10 +202,20 @@ class Walk:
                         present.add((marker[1], marker[2]))
         return present
 
-    def _route_source(self, present: set[tuple[int, int]], send: Send | None) -> None:
+    def _restart_counts(self) -> None:
+        """Forget a planning pass, so the write pass counts (and spreads keyless records)
+        exactly as the plan did."""
+        report = self.report
+        report.selected = report.already_there = report.unroutable = 0
+        report.plan = Counter()
+        self._round_robin = Counter()
+
+    def _route_source(
+        self, present: set[tuple[int, int]], send: Send | None, phase: str = "reading"
+    ) -> None:
         spec, report = self.spec, self.report
         limiter = _RateLimit(spec.rate)
-        for batch in self._read(spec.source, "reading", count=True):
+        for batch in self._read(spec.source, phase, count=True):
             for record in batch:
                 if not spec.select(record):
                     continue

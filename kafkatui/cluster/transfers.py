@@ -31,7 +31,7 @@ from kafkatui.cluster.errors import (
     RemoteError,
     TimedOut,
 )
-from kafkatui.cluster.guard import Guard, changes
+from kafkatui.cluster.guard import Guard, audit_note, audit_start, changes
 from kafkatui.cluster.kafka_admin import LOG, KafkaAdmin
 from kafkatui.cluster.models import RawRecord
 from kafkatui.cluster.scan import Scan, ScanProgress
@@ -90,6 +90,12 @@ def _redrive_target(request: RedriveRequest, *_a: Any, **_k: Any) -> str:
 
 def _outcome(report: TransferReport) -> dict[str, Any]:
     return {"after": report.to_json()}
+
+
+def _plan_of(report: TransferReport) -> dict[str, Any]:
+    """The plan for the audit log's start line: the counts and the records per target."""
+    done = ("execute", "written", "elapsed_s")
+    return {k: v for k, v in report.to_json().items() if k not in done}
 
 
 class Interrupted(KafkaTuiError):
@@ -270,8 +276,11 @@ class Transfers:
             if failures:
                 walk.cancel()
 
+        def starting(plan: TransferReport) -> None:
+            audit_start(plan=_plan_of(plan))
+
         try:
-            report = walk.run(send)
+            report = walk.run(send, starting)
         except KeyboardInterrupt:
             # ended by the user: what is in flight is still waited for, and the audit entry
             # (written for errors, not for an interrupt) says how far it got
@@ -283,6 +292,8 @@ class Transfers:
             ) from None
         finally:
             left = _flush(producer, self.settings.timeout_s * 3)
+            # how far it got, in the closing audit line even when it fails
+            audit_note(after=walk.report.to_json())
         if fatal:
             raise self.admin.error(fatal[0], f"writing {spec.kind} records")
         if failures:
@@ -305,12 +316,12 @@ class _Tracked(Walk):
         super().__init__(owner.settings, owner._partitions_of, spec, progress)
         self._owner = owner
 
-    def run(self, send: Any = None) -> TransferReport:
+    def run(self, send: Any = None, starting: Any = None) -> TransferReport:
         owner = self._owner
         with owner._lock:
             owner._walks.add(self)
         try:
-            return super().run(send)
+            return super().run(send, starting)
         finally:
             with owner._lock:
                 owner._walks.discard(self)

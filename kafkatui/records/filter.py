@@ -9,13 +9,17 @@ or value has no text, so it matches nothing.
 records that cannot match. It answers False only when no decoding can match:
 - a payload with a schema-registry header (magic byte 0) may decode to anything: True;
 - otherwise the decoded text is the payload as text, its JSON in compact form (strings
-  kept verbatim when the payload has no backslash escapes, numbers possibly reformatted:
-  `1E2` becomes `100.0`, `1e400` becomes `Infinity`), or its hex. A filter text that could
+  kept verbatim unless they hold backslash escapes, numbers possibly reformatted: `1E2`
+  becomes `100.0`, `1e400` becomes `Infinity`), or its hex. A filter text that could
   only match such a reformatting (JSON punctuation, digits, hex letters, a piece of
-  `-Infinity`) needs the decode; any other text is in the decoded text only if it is in
-  the payload itself;
-- a non-ASCII payload under a case-insensitive filter is decoded (Unicode lower-casing
-  is not byte-wise).
+  `-Infinity`) needs the decode. Any other text is in the decoded text only if it is in
+  the payload's bytes, except through a JSON escape: a payload with a backslash that
+  starts like a JSON text holding a string (`{`, `[`, `"`) is decoded;
+- an ASCII payload is searched byte-wise (lower-cased for a case-insensitive filter);
+- a non-ASCII payload that is not valid UTF-8 decodes to its hex, which cannot hold such
+  a text, so random, compressed and encrypted payloads are skipped on their bytes; valid
+  UTF-8 is searched as text (Unicode lower-casing is not byte-wise: the Kelvin sign
+  lower-cases to `k`).
 Header matching is cheap and exact, so it is done here as in `matches`.
 """
 
@@ -34,13 +38,24 @@ _NUMBER_OR_HEX = frozenset("0123456789.+-eEabcdefABCDEF")
 _OVERFLOW = "-Infinity"  # a float too large for a double decodes to (-)Infinity
 _WIRE_MAGIC = 0
 _WIRE_HEADER = 5
+#: the first character (after JSON's whitespace) of a JSON text that holds a string
+_JSON_STRING_OPENERS = (b"{", b"[", b'"')
+_JSON_STRING_OPENERS_TEXT = ("{", "[", '"')
+_JSON_SPACE = b" \t\n\r"
+_JSON_SPACE_TEXT = " \t\n\r"
 Headers = Iterable[tuple[str, bytes | None]] | None
 
 
 class RecordFilter:
     """Holds one filter text; `bool(filter)` is False when it is empty (matches all)."""
 
-    __slots__ = ("_case_sensitive", "_must_decode", "_needle", "_needle_bytes", "text")
+    __slots__ = (
+        "_case_sensitive",
+        "_must_decode",
+        "_needle",
+        "_needle_bytes",
+        "text",
+    )
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -59,8 +74,11 @@ class RecordFilter:
     def __repr__(self) -> str:
         return f"RecordFilter({self.text!r})"
 
-    def _found(self, text: str) -> bool:
+    def contains(self, text: str) -> bool:
+        """True when `text` holds the filter text (smart case)."""
         return self._needle in (text if self._case_sensitive else text.lower())
+
+    _found = contains
 
     def matches(self, view: RecordView) -> bool:
         """True when the key, the value or a header name or value holds the text."""
@@ -86,21 +104,26 @@ class RecordFilter:
         """`may_match_raw` for a caller that has no RawRecord (a consumed message)."""
         if not self.text:
             return True
-        return (
-            self._payload_may_match(key)
-            or self._payload_may_match(value)
-            or self._headers_match(headers)
-        )
+        payload_may_match = self._payload_may_match
+        if payload_may_match(key) or payload_may_match(value):
+            return True
+        return bool(headers) and self._headers_match(headers)
 
     def _payload_may_match(self, data: bytes | None) -> bool:
         if data is None:
             return False  # null has no text
-        if self._must_decode or b"\\" in data:
+        if self._must_decode:
             return True
         if len(data) >= _WIRE_HEADER and data[0] == _WIRE_MAGIC:
             return True
-        if self._case_sensitive:
-            return self._needle_bytes in data
-        if not data.isascii():
+        if data.isascii():
+            if self._needle_bytes in (data if self._case_sensitive else data.lower()):
+                return True  # the decode decides
+            return b"\\" in data and data.lstrip(_JSON_SPACE)[:1] in _JSON_STRING_OPENERS
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return False  # shown as hex: random bytes, compressed or encrypted payloads
+        if "\\" in text and text.lstrip(_JSON_SPACE_TEXT)[:1] in _JSON_STRING_OPENERS_TEXT:
             return True
-        return self._needle_bytes in data.lower()
+        return self._needle in (text if self._case_sensitive else text.lower())

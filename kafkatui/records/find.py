@@ -1,9 +1,11 @@
 """Find: scan a topic (or a time range, or some partitions) for records matching the
 shared filter, and hand the matches out as they are found, with progress.
 
-One consumer fetches every chosen partition at once. Each record is first tried on its
-raw bytes (`RecordFilter.may_match_raw`): only those that may match are decoded and
-matched for real, so a scan mostly pays for reading, not for decoding.
+One consumer fetches every chosen partition at once (the CLI splits the partitions among
+a few processes, as `tail --until-end` does). Each record is first tried on its
+raw bytes (`RecordFilter.may_match_payloads`), straight on the consumed message: only
+those that may match become records, are decoded and matched for real, so a scan mostly
+pays for reading, not for decoding.
 
 Registry-Avro values always "may match" on their bytes (field names and enum symbols are
 not in them), so for those the filter is first tried on the value's JSON text made in
@@ -16,14 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 from kafkatui.cluster.api import RecordDecoder, TailStart, TopicScan
 from kafkatui.cluster.errors import InvalidInput
-from kafkatui.cluster.models import RawRecord
 from kafkatui.cluster.scan import ScanProgress
-from kafkatui.records.filter import RecordFilter
-from kafkatui.records.text import decoded_text
+from kafkatui.records.filter import Headers, RecordFilter
 from kafkatui.records.view import RecordView, decode_record
 
 
@@ -46,19 +46,23 @@ class FindResult:
     cancelled: bool = False
 
 
-_KEY_CACHE_MAX = 10_000
 _UNKNOWN = object()
 
 #: opens a bounded read: (topic, start, until_ms) -> TopicScan (the client's `transfers.scan`)
 OpenScan = Callable[[str, TailStart, "int | None"], TopicScan]
 
 
+def check_request(request: FindRequest) -> None:
+    """InvalidInput for a request no scan can answer."""
+    if not request.text:
+        raise InvalidInput("find needs a text to look for")
+    if request.max_matches is not None and request.max_matches < 1:
+        raise InvalidInput("--max-matches must be 1 or more")
+
+
 class Finder:
     def __init__(self, open_scan: OpenScan, decoder: RecordDecoder, request: FindRequest) -> None:
-        if not request.text:
-            raise InvalidInput("find needs a text to look for")
-        if request.max_matches is not None and request.max_matches < 1:
-            raise InvalidInput("--max-matches must be 1 or more")
+        check_request(request)
         self.request = request
         self.decoder = decoder
         self.filter = RecordFilter(request.text)
@@ -66,7 +70,6 @@ class Finder:
         self._cancelled = False
         self._find_transcoder = getattr(decoder, "json_transcoder", None)
         self._transcoders: dict[bytes, Any] = {}
-        self._keys: dict[bytes | None, str] = {}  # key bytes -> key text (or "")
 
     def cancel(self) -> None:
         """Stop after the batch in hand (safe from another thread)."""
@@ -86,15 +89,10 @@ class Finder:
             result.total = scan.total
             if on_progress is not None:
                 on_progress(scan.progress())
-            for batch in scan.batches():
+            # the scan hands out only records that may match (see `_may_match`)
+            for batch in scan.batches(self._may_match):
                 found: list[RecordView] = []
                 for record in batch:
-                    probe = self._probe(record)
-                    if probe is None:
-                        if not keep.may_match_raw(record):
-                            continue
-                    elif not keep.matches(probe):
-                        continue
                     result.decoded += 1
                     view = decode_record(record, decoder)
                     if keep.matches(view):
@@ -114,19 +112,18 @@ class Finder:
         result.cancelled = self._cancelled
         return result
 
-    # ---- the Avro fast path -----------------------------------------------------------
-    def _probe(self, record: RawRecord) -> RecordView | None:
-        """What the filter reads of a record (key text, value text, headers), with the
-        value text straight from the Avro bytes; None when the value is not registry Avro
-        with a one-pass reader (then it is decoded as usual)."""
-        text = self._value_text(record.value)
-        if text is None:
-            return None
-        # the key is decoded only when its bytes may match at all (headers are matched
-        # on the probe itself)
-        key_text = self._key_text(record)
-        return cast(RecordView, _Probe(record, key_text, text))
+    def _may_match(self, key: bytes | None, value: bytes | None, headers: Headers) -> bool:
+        """The test on a record's bytes, before it is even a RawRecord: False only when
+        it cannot match. A registry-Avro value is matched on its one-pass JSON text; the
+        key and headers, and anything else, by `may_match_payloads`."""
+        keep = self.filter
+        if value is not None and value[:1] == b"\x00":  # cheap first: most are not Avro
+            text = self._value_text(value)
+            if text is not None:
+                return keep.contains(text) or keep.may_match_payloads(key, None, headers)
+        return keep.may_match_payloads(key, value, headers)
 
+    # ---- the Avro fast path -----------------------------------------------------------
     def _value_text(self, value: bytes | None) -> str | None:
         if self._find_transcoder is None or value is None or len(value) < 5 or value[0] != 0:
             return None
@@ -143,30 +140,3 @@ class Finder:
             return None
         # a top-level string's text is the string itself, not its JSON: decode those
         return None if text.startswith('"') else text
-
-    def _key_text(self, record: RawRecord) -> str:
-        """The key's text, or "" when its bytes cannot match (remembered per key)."""
-        key = record.key
-        found = self._keys.get(key)
-        if found is None:
-            if len(self._keys) >= _KEY_CACHE_MAX:
-                self._keys.clear()
-            alone = RawRecord(record.topic, 0, 0, 0, key, None, ())
-            found = (
-                decoded_text(self.decoder.decode(key, is_key=True))
-                if self.filter.may_match_raw(alone)
-                else ""
-            )
-            self._keys[key] = found
-        return found
-
-
-class _Probe:
-    """The three things `RecordFilter.matches` reads of a view, known without decoding."""
-
-    __slots__ = ("key_text", "record", "value_text")
-
-    def __init__(self, record: RawRecord, key_text: str, value_text: str) -> None:
-        self.record = record
-        self.key_text = key_text
-        self.value_text = value_text

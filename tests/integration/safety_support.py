@@ -3,6 +3,7 @@ user does, write config files, and bound every call so a hang fails instead of b
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -35,6 +36,14 @@ def cli_env(home: Path, **extra: str) -> dict[str, str]:
     )
     env.update(extra)
     return env
+
+
+def audit_lines(home: Path) -> list[dict[str, Any]]:
+    """The audit log a CLI run with `cli_env(home)` wrote, oldest first."""
+    path = home / "state" / "kafkatui" / "audit.jsonl"
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
 def run_cli(*args: str, env: dict[str, str], timeout: float = 60.0) -> CliRun:

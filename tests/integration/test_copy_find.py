@@ -22,7 +22,7 @@ from kafkatui.cluster.settings import ConnectionSettings
 from kafkatui.cluster.transfer import MARKER
 from tests.integration.dlq_support import read_all
 from tests.integration.kafka_helpers import drop_topic, make_topic, wait_until
-from tests.integration.safety_support import ROOT, cli_env, run_cli
+from tests.integration.safety_support import ROOT, audit_lines, cli_env, run_cli
 
 pytestmark = pytest.mark.integration
 DAY_MS = 86_400_000
@@ -147,12 +147,22 @@ def test_copy_killed_halfway_then_run_again_leaves_each_record_once(
         child.wait(10)
     halfway = len(read_all(bootstrap, dst))
     assert 40 <= halfway < 400
+    (killed,) = audit_lines(tmp_path)  # the start line was written before the first record
+    assert (killed["action"], killed["phase"], killed["target"]) == (
+        "topic.copy", "start", f"{src} -> {dst}"
+    )  # fmt: skip
+    assert killed["plan"]["to_write"] == 400 and killed["plan"]["already_there"] == 0
     rerun = run_cli(*args, "--json", env=cli_env(tmp_path))
     assert rerun.returncode == 0, rerun.stderr
     report = json.loads(rerun.stdout)
     assert report["already_there"] == halfway and report["written"] == 400 - halfway
     markers = Counter(dict(m.headers())[MARKER] for m in read_all(bootstrap, dst))
     assert len(markers) == 400 and set(markers.values()) == {1}
+    _, start, end = audit_lines(tmp_path)
+    assert start["run"] == end["run"] != killed["run"]
+    assert (start["phase"], end["phase"], end["result"]) == ("start", "end", "ok")
+    assert start["plan"]["to_write"] == 400 - halfway
+    assert end["after"]["written"] == 400 - halfway and end["after"]["already_there"] == halfway
 
 
 def test_copy_refuses_what_it_cannot_do(
@@ -170,6 +180,7 @@ def test_copy_refuses_what_it_cannot_do(
     assert read_only.returncode == 4 and "read-only" in read_only.stderr
     assert "Traceback" not in read_only.stderr
     assert read_all(bootstrap, dst) == []
+    assert audit_lines(tmp_path) == []  # a dry run and a refusal log nothing
     dry_read_only = run_cli("-b", bootstrap, "--read-only", "copy", src, dst, env=env)
     assert dry_read_only.returncode == 0, dry_read_only.stderr  # a plan changes nothing
     bad_time = run_cli("-b", bootstrap, "copy", src, dst, "--until", "yesterday", env=env)

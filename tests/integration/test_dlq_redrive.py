@@ -26,7 +26,7 @@ from tests.integration.dlq_support import (
     read_all,
 )
 from tests.integration.kafka_helpers import drop_topic, make_topic, wait_until
-from tests.integration.safety_support import ROOT, cli_env, run_cli
+from tests.integration.safety_support import ROOT, audit_lines, cli_env, run_cli
 
 pytestmark = pytest.mark.integration
 
@@ -123,8 +123,10 @@ def test_redrive_writes_exactly_the_selected_group_once(
     assert client.transfers.redrive(request).written == 0
     assert len(read_all(bootstrap, target)) == len(letters.not_objects)
     audit = [e for e in client.audit_log() if e["action"] == "dlq.redrive"]
-    assert [e["result"] for e in audit] == ["ok", "ok"]
+    assert [(e["phase"], e["result"]) for e in audit] == [("start", "started"), ("end", "ok")] * 2
     assert audit[0]["target"] == f"{letters.dlq} -> {target}"
+    assert audit[0]["plan"]["to_write"] == audit[1]["after"]["written"] == len(letters.not_objects)
+    assert audit[2]["plan"]["to_write"] == 0 and audit[2]["run"] == audit[3]["run"]
 
 
 def test_redrive_by_error_class_goes_back_to_the_original_partitions(
@@ -170,11 +172,23 @@ def test_redrive_killed_halfway_then_run_again_writes_each_once(
         child.wait(10)
     halfway = len(read_all(bootstrap, target))
     assert 6 <= halfway < dead  # killed in the middle
+    (killed,) = audit_lines(tmp_path)  # a start line without an end
+    assert (killed["action"], killed["phase"], killed["result"]) == (
+        "dlq.redrive", "start", "started"
+    )  # fmt: skip
+    assert killed["plan"]["to_write"] == dead
+    assert {row["topic"] for row in killed["plan"]["plan"]} == {target}
+    assert sum(row["records"] for row in killed["plan"]["plan"]) == dead
     rerun = run_cli(*args, "--json", env=cli_env(tmp_path))
     assert rerun.returncode == 0, rerun.stderr
     assert json.loads(rerun.stdout)["already_there"] == halfway
     markers = Counter(_headers(m)[MARKER] for m in read_all(bootstrap, target))
     assert len(markers) == dead and set(markers.values()) == {1}
+    _, start, end = audit_lines(tmp_path)
+    assert start["run"] == end["run"] != killed["run"]
+    assert (start["phase"], end["phase"], end["result"]) == ("start", "end", "ok")
+    assert start["plan"]["already_there"] == end["after"]["already_there"] == halfway
+    assert end["after"]["written"] == dead - halfway
 
 
 def test_redrive_and_dlq_refuse_bad_input_clearly(letters: DeadLetters, sandbox: dict,

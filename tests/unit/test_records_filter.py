@@ -71,6 +71,11 @@ def test_empty_filter_is_false_and_matches_everything() -> None:
         ("orders", record(key=b"k", value=b'{"a": "customers"}')),
         ("orders", record(key=None, value=b"plain text")),
         ("Orders", record(value=b"orders")),  # exact case: raw bytes differ
+        ("no such text", record(value=b"\xff\xfe no such text \x80")),  # not UTF-8: hex
+        ("no such", record(value=b"\xff\\no such \x80")),  # a backslash in non-UTF-8 bytes too
+        ("order", record(key=b"\x93order", value="été".encode())),  # key: hex too
+        ("été", record(value="Hiver ÉTÉ!".encode()[:-1] + b"\xc3")),  # cut UTF-8: hex
+        ("été", record(value=b"hiver" + "à".encode())),  # UTF-8 text without it
     ],
 )
 def test_pre_check_skips_what_cannot_match(text: str, rec: RawRecord) -> None:
@@ -87,6 +92,9 @@ def test_pre_check_skips_what_cannot_match(text: str, rec: RawRecord) -> None:
         ("customer", record(value=b"\x00\x00\x00\x00\x01xx")),  # a schema-registry payload
         ("k", record(value="\u212a".encode())),  # the Kelvin sign lower-cases to ASCII k
         ("cafe", record(value=b"\xca\xfe")),  # hex letters
+        ("été", record(value="Hiver ÉTÉ".encode())),  # non-ASCII UTF-8 is lower-cased as text
+        ("i", record(value="İST".encode())),  # İ lower-cases to i and a combining dot
+        ("é", record(value=b'  ["\\u00e9"]')),  # an escape in a JSON text after whitespace
     ],
 )
 def test_pre_check_decodes_what_it_cannot_judge(text: str, rec: RawRecord) -> None:
@@ -125,9 +133,10 @@ _payloads = st.one_of(
     _json_payloads(),
     st.text(max_size=30).map(str.encode),
     st.binary(max_size=30),
-    st.sampled_from([b"[1E2]", b"[1e400]", b'"\\u00e9t\\u00c9"', b"\x00\x00\x00\x00\x07ab"]),
+    st.sampled_from([b"[1E2]", b"[1e400]", b'"\\u00e9t\\u00c9"', b"\x00\x00\x00\x00\x07ab",
+                     "\u0130st \u212a \u00e9T\u00c9".encode(), b'\n{"k": "\\u212a\\u0130"}']),
 )
-_needle_alphabet = st.sampled_from([*'aeEfiInNtTyYlsuxX019.+-: ,"{é\\k', "\u212a"])
+_needle_alphabet = st.sampled_from([*'aeEfiInNtTyYlsuxX019.+-: ,"{é\\k', "\u212a", "\u0130"])
 
 
 @st.composite
