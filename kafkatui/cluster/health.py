@@ -33,6 +33,7 @@ from kafkatui.cluster.models import (
     ConnectorStatus,
     Finding,
     GroupLag,
+    GroupSummary,
     LagTrend,
     PartitionInfo,
 )
@@ -407,19 +408,21 @@ class Health:
         asking the old one times out): metadata answered, so the other rules still run;
         the gap is reported."""
         try:
-            group_ids = [g.group_id for g in self.groups.list()]
-            return group_ids, *self._sample_lag(group_ids, window_s)
+            listed = self.groups.list()
+            group_ids = [g.group_id for g in listed]
+            return group_ids, *self._sample_lag(group_ids, window_s, listed)
         except ConnectionFailed as exc:
             unread["consumer groups"] = str(exc)
             return [], {}, {}
 
     def _sample_lag(
-        self, group_ids: list[str], window_s: float
+        self, group_ids: list[str], window_s: float, listed: list[GroupSummary]
     ) -> tuple[dict[str, float], dict[str, GroupLag]]:
-        """Record lag samples (one, or LAG_SAMPLES over `window_s`, which also gives the
-        rebalance tracker that many looks); the trend span to use, and the last lags."""
+        """Record lag samples (one, using the groups as just listed, or LAG_SAMPLES over
+        `window_s`, each describing them again: that gives the rebalance tracker that many
+        looks); the trend span to use, and the last lags."""
         if window_s <= 0:
-            return {}, self.groups.lag(group_ids)
+            return {}, self.groups.lag(group_ids, described=listed)
         for i in range(LAG_SAMPLES):
             if i:
                 time.sleep(window_s / (LAG_SAMPLES - 1))

@@ -330,7 +330,9 @@ class FakeGroups:
             _sessionizer_summary(),
         ]
 
-    def lag(self, group_ids: Sequence[str]) -> dict[str, GroupLag]:
+    def lag(
+        self, group_ids: Sequence[str], described: Sequence[GroupSummary] | None = None
+    ) -> dict[str, GroupLag]:
         return {g: self._lags[g] for g in group_ids if g in self._lags}
 
     # lag in seconds, rebalances, KIP-848: data in the block below

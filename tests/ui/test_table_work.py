@@ -12,6 +12,8 @@ from typing import Any
 
 from textual.app import App, ComposeResult
 
+from kafkatui.cluster.models import LagSample, LagTrend
+from kafkatui.ui.screens.groups import GroupsView
 from kafkatui.ui.screens.topics import TopicsView
 from kafkatui.ui.widgets.keyed_table import APPEND_SLICE, Column, KeyedTable
 from tests.ui.fake_client import FakeClient
@@ -28,12 +30,12 @@ def big_fake() -> FakeClient:
     return client
 
 
-def work(view: TopicsView) -> tuple[int, int, int]:
+def work(view: TopicsView | GroupsView) -> tuple[int, int, int]:
     table = view.query_one("#table", KeyedTable)
     return view.rows_built, table.cells_written, table.rows_added
 
 
-def poll_work(before: tuple[int, int, int], view: TopicsView) -> tuple[int, int, int]:
+def poll_work(before: tuple[int, int, int], view: TopicsView | GroupsView) -> tuple[int, int, int]:
     after = work(view)
     return (after[0] - before[0], after[1] - before[1], after[2] - before[2])
 
@@ -141,3 +143,56 @@ class TestUpdatesWhileFilling:
             assert table.row_count == count
             assert table.get_row(first) == [first, "new"]  # not put back to "-"
             assert table.get_row(waiting) == [waiting, "new"]
+
+
+def shifting_trends(client: FakeClient) -> None:
+    """Each poll's trends are new objects, later in time but with the same lags, as the
+    real client's are while lag stays flat: unequal rows that show the same."""
+    original = client.groups.trend
+    polls = [0]
+
+    def later(group_id: str, min_span_s: float = 30.0) -> LagTrend:
+        polls[0] += 1
+        trend = original(group_id, min_span_s)
+        moved = tuple(LagSample(s.at + polls[0], s.lag) for s in trend.samples)
+        return replace(trend, samples=moved)
+
+    client.groups.trend = later  # type: ignore[method-assign]
+
+
+class TestGroupsPoll:
+    async def test_a_poll_that_changes_only_trend_samples_touches_no_row(self) -> None:
+        client = FakeClient()
+        shifting_trends(client)
+        app = new_app(client)
+        async with app.run_test(size=SIZE) as pilot:
+            await press(pilot, "2")
+            view = app.screen
+            assert isinstance(view, GroupsView)
+            shown = dict(view.items)
+            before = work(view)
+            await press(pilot, "ctrl+r")
+            assert poll_work(before, view) == (0, 0, 0)
+            # the rows hold the new poll's data, with the cells made for the old
+            assert all(view.items[k] is not shown[k] for k in shown)
+            assert all(view.items[k].trend != shown[k].trend for k in shown)
+
+    async def test_a_group_whose_lag_changed_is_the_only_row_made_again(self) -> None:
+        client = FakeClient()
+        shifting_trends(client)
+        app = new_app(client)
+        async with app.run_test(size=SIZE) as pilot:
+            await press(pilot, "2")
+            view = app.screen
+            assert isinstance(view, GroupsView)
+            lags = client.groups._lags
+            parts = tuple(
+                replace(p, end=p.end + 5, lag=(p.lag or 0) + 5) for p in lags["billing"].partitions
+            )
+            lags["billing"] = replace(lags["billing"], partitions=parts)
+            before = work(view)
+            await press(pilot, "ctrl+r")
+            built, written, added = poll_work(before, view)
+            assert (built, added) == (1, 0)
+            assert 1 <= written <= 3  # lag, and the trend's cells if they moved
+            assert view.table.get_row("billing")[4].plain == "15"

@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -36,6 +36,13 @@ from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
 from kafkatui.cluster.api import KafkaTuiClient
+from kafkatui.ui.screens.table_order import (
+    Ordered,
+    OrderRequest,
+    SortKey,
+    fresh_rows,
+    order_rows,
+)
 from kafkatui.ui.widgets.inputs import KInput
 from kafkatui.ui.widgets.keyed_table import Cell, Column, KeyedTable
 from kafkatui.ui.widgets.load_state import LoadLine
@@ -344,6 +351,9 @@ class TableView(FilterBox, Generic[T]):
     SHOWS_LOAD_STATE = True
     DEFAULT_SORT: ClassVar[int] = 0
     DEFAULT_REVERSE: ClassVar[bool] = False
+    #: from this many items, filtering and sorting for a redraw run in a thread: 10,000
+    #: rows take tens of milliseconds (their first cells much longer), a key must not wait
+    ORDER_IN_THREAD_FROM: ClassVar[int] = 2_000
 
     BINDINGS = [
         Binding("slash", "open_filter", "Filter", id="list.filter"),
@@ -365,6 +375,9 @@ class TableView(FilterBox, Generic[T]):
         self._reorder = True  # keys came or went: the shown list must be worked out again
         self._order: dict[str, Any] = {}  # shown key -> its sort key, as last drawn
         self.rows_built = 0  # rows whose cells were made (work per update, for tests)
+        self._orders_asked = 0  # redraws asked for; an ordering answers the one it saw
+        self._ordering = False  # a thread is filtering and sorting
+        self.orders_applied = 0  # orderings made in a thread and applied (for tests)
 
     def on_mount(self) -> None:
         self.watch(self.app, "theme", self._theme_changed, init=False)
@@ -435,8 +448,8 @@ class TableView(FilterBox, Generic[T]):
         for item in items:
             key = self.key_of(item)
             before = old.get(key)
-            if before is not None and before == item:
-                merged[key] = before
+            if before is not None and self._unchanged(key, before, item):
+                merged[key] = before if before == item else item
             else:
                 merged[key] = item
                 self._changed.add(key)
@@ -452,12 +465,33 @@ class TableView(FilterBox, Generic[T]):
             before = self.items.get(key)
             if before is None:
                 self._reorder = True
-            elif before == item:
+            elif self._unchanged(key, before, item):
+                if before != item:
+                    self.items[key] = item
                 continue
             self.items[key] = item
             self._changed.add(key)
         if draw:
             self.apply_changes()
+
+    def same_row(self, old: T, new: T) -> bool:
+        """Whether `new` shows (and sorts) exactly as `old`, though the two may differ: by
+        default only equal items do. A view whose items carry more than their row shows
+        (a lag trend's samples) says so, and a poll then touches only the rows that show
+        a change."""
+        return False
+
+    def _unchanged(self, key: str, before: T, item: T) -> bool:
+        """Nothing to draw for `item`: equal to the one shown, or shown the same (its
+        cached cells then belong to it)."""
+        if before == item:
+            return True
+        if not self.same_row(before, item):
+            return False
+        cached = self._rows.get(key)
+        if cached is not None and cached[0] is before:
+            self._rows[key] = (item, cached[1], cached[2])
+        return True
 
     def apply_changes(self) -> None:
         """Draw what changed since the last draw: only the changed rows when none of them
@@ -480,23 +514,65 @@ class TableView(FilterBox, Generic[T]):
                 return True
         return False
 
-    def _sort_key(self, item: T) -> tuple[bool, Any]:
-        value = self.sort_value(item, self.sort_column)
+    def _sort_key(self, item: T, column: int | None = None) -> SortKey:
+        value = self.sort_value(item, self.sort_column if column is None else column)
         return (value is None, value if value is not None else 0)
 
     def visible_items(self) -> list[T]:
-        needle = self.filter_text.lower()
-        keyed = [(self._sort_key(i), i) for i in self.items.values() if needle in self.row(i)[1]]
-        keyed.sort(key=lambda pair: pair[0], reverse=self.sort_reverse)
-        if self.sort_reverse:  # keep "unknown yet" rows at the bottom either way
-            keyed.sort(key=lambda pair: pair[0][0])
-        self._order = {self.key_of(i): k for k, i in keyed}
-        return [i for _, i in keyed]
+        """The shown items, filtered and sorted now (on the calling thread)."""
+        return [item for _, item, _ in self._ordered(list(self.items.values())).rows]
+
+    def _ordered(self, items: list[T], request: OrderRequest | None = None) -> Ordered[T]:
+        request = request or self._order_request()
+        return order_rows(items, request, self.key_of, self.row, self._sort_key)
+
+    def _order_request(self) -> OrderRequest:
+        return OrderRequest(
+            self.filter_text.lower(), self.sort_column, self.sort_reverse, self._orders_asked
+        )
 
     def redraw(self) -> None:
+        """Show the items filtered and sorted again. From ORDER_IN_THREAD_FROM items the
+        filtering and sorting run in a thread (one at a time: asks made meanwhile are
+        answered by one more run after it) and the event loop only applies the answer."""
         self._reorder = False
         self._changed.clear()
-        self.table.sync([(self.key_of(i), self.row(i)[0]) for i in self.visible_items()])
+        self._orders_asked += 1
+        if len(self.items) < self.ORDER_IN_THREAD_FROM:
+            self._show(self._ordered(list(self.items.values())))
+        elif not self._ordering:
+            self._start_ordering()
+
+    def _start_ordering(self) -> None:
+        self._ordering = True
+        self._order_in_thread(list(self.items.values()), self._order_request())
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="table-order")
+    def _order_in_thread(self, items: list[T], request: OrderRequest) -> None:
+        ordered: Ordered[T] | None = None
+        try:
+            ordered = self._ordered(items, request)
+        finally:  # an error is reported by the worker; the next redraw may order again
+            self.post_message(self.OrderReady(ordered))
+
+    class OrderReady(Message):
+        def __init__(self, ordered: Ordered[Any] | None) -> None:
+            super().__init__()
+            self.ordered = ordered
+
+    @on(OrderReady)
+    def _order_ready(self, message: OrderReady) -> None:
+        self._ordering = False
+        if message.ordered is None:
+            return  # the worker's error went to the app's error path
+        self._show(message.ordered)
+        self.orders_applied += 1
+        if message.ordered.generation != self._orders_asked:
+            self._start_ordering()  # asked again meanwhile: the latest wins
+
+    def _show(self, ordered: Ordered[T]) -> None:
+        self._order = ordered.order
+        self.table.sync(fresh_rows(ordered, self.items, self.row))
         self._label_sort()
 
     def _label_sort(self) -> None:
