@@ -7,12 +7,14 @@ around one poll of the topics view on the fake client holding 400 topics.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from typing import Any
 
 from textual.app import App, ComposeResult
 
 from kafkatui.cluster.models import LagSample, LagTrend
+from kafkatui.ui.screens import base
 from kafkatui.ui.screens.groups import GroupsView
 from kafkatui.ui.screens.topics import TopicsView
 from kafkatui.ui.widgets.keyed_table import APPEND_SLICE, Column, KeyedTable
@@ -196,3 +198,35 @@ class TestGroupsPoll:
             assert (built, added) == (1, 0)
             assert 1 <= written <= 3  # lag, and the trend's cells if they moved
             assert view.table.get_row("billing")[4].plain == "15"
+
+
+class TestOrderOffTheLoop:
+    async def test_filter_and_sort_of_a_big_table_run_in_a_thread(self, monkeypatch: Any) -> None:
+        # 400 topics stand for a big table: the thread takes over from 100 rows here
+        monkeypatch.setattr(TopicsView, "ORDER_IN_THREAD_FROM", 100)
+        threads: list[bool] = []  # per filter-and-sort: was it on the event loop's thread?
+        real = base.order_rows
+
+        def recorded(*args: Any, **kwargs: Any) -> Any:
+            threads.append(threading.current_thread() is threading.main_thread())
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(base, "order_rows", recorded)
+        app = new_app(big_fake())
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            view = app.screen
+            assert isinstance(view, TopicsView)
+            await wait_for(pilot, lambda: not view.table.filling)
+            threads.clear()
+            before = work(view)
+            applied = view.orders_applied
+            await press(pilot, "slash", *"load-01")
+            await wait_for(pilot, lambda: view.table.row_keys[:1] == ["load-0100"])
+            assert view.table.row_keys == [f"load-{i:04d}" for i in range(100, 200)]
+            await press(pilot, "enter", "exclamation_mark")  # reverse the sort
+            await wait_for(pilot, lambda: view.table.row_keys[:1] == ["load-0199"])
+            assert view.table.row_keys == [f"load-{i:04d}" for i in range(199, 99, -1)]
+            assert threads and not any(threads)  # never on the event loop
+            assert view.orders_applied > applied
+            assert poll_work(before, view)[0] == 0  # every row kept its cells
