@@ -230,3 +230,26 @@ class TestOrderOffTheLoop:
             assert threads and not any(threads)  # never on the event loop
             assert view.orders_applied > applied
             assert poll_work(before, view)[0] == 0  # every row kept its cells
+
+
+class TestReorder:
+    async def test_a_new_order_of_the_same_rows_moves_them_in_place(self) -> None:
+        app = TableApp()
+        async with app.run_test(size=SIZE) as pilot:
+            table = app.query_one("#t", KeyedTable)
+            rows = [(f"r{i:03d}", (f"r{i:03d}", str(i))) for i in range(300)]
+            table.sync(rows)
+            await wait_for(pilot, lambda: not table.filling, timeout=10)
+            table.move_cursor(row=10, animate=False)
+            added = table.rows_added
+            backwards = list(reversed(rows))
+            backwards[0] = ("r299", ("r299", "new"))  # a changed cell comes along
+            table.sync(backwards)
+            await pilot.pause()
+            assert table.rows_added == added  # no row removed and added again
+            assert not table.filling
+            assert table.row_keys == [key for key, _ in backwards]
+            shown = [row.key.value for row in table.ordered_rows]
+            assert shown == table.row_keys  # what Textual draws, in the new order
+            assert table.get_row_at(0) == ["r299", "new"]
+            assert table.current_key == "r010"  # the cursor followed its row
