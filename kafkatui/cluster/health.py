@@ -354,8 +354,13 @@ class Health:
             )
             group_ids, span, lags = self._groups_and_lag(lag_window_s, unread)
             topic_configs = reading.result()
-        broker_configs = self._configs(
-            ResourceType.BROKER, [str(b) for b in broker_ids], "broker configs", unread, 1
+        broker_configs = self._configs(  # one broker per request: Kafka allows no more
+            ResourceType.BROKER,
+            [str(b) for b in broker_ids],
+            "broker configs",
+            unread,
+            in_flight,
+            1,
         )
         topics = tuple(
             TopicFacts(n, partition_infos(meta.topics[n]), topic_configs.get(n, {})) for n in names
@@ -382,6 +387,7 @@ class Health:
         what: str,
         unread: dict[str, str],
         in_flight: int,
+        chunk: int | None = None,
     ) -> dict[str, dict[str, ConfigEntry]]:
         """The configs the rules read, in chunks (see config_reads), or as many as could be
         read right now: metadata answered, so the cluster is up (a controller election
@@ -392,7 +398,7 @@ class Health:
             kind,
             names,
             f"reading {what}",
-            chunk_size=self.config_chunk,
+            chunk_size=chunk or self.config_chunk,
             in_flight=in_flight,
             keep=RULE_CONFIGS,
         )

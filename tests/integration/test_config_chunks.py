@@ -108,6 +108,10 @@ def test_check_with_small_chunks_applies_the_rules_to_every_topic(
     health.config_chunk = CHUNK
     facts = health.gather()
     assert "topic configs" not in facts.unread
+    # Kafka takes one broker per DescribeConfigs: each broker's configs are read alone
+    assert "broker configs" not in facts.unread
+    assert len(facts.broker_configs) == facts.broker_count >= 1
+    assert all("unclean.leader.election.enable" in c for c in facts.broker_configs.values())
     ours = {t.name: t for t in facts.topics if t.name in set(many_topics)}
     assert set(ours) == set(many_topics)
     assert all(t.configs for t in ours.values())  # each topic got its configs
