@@ -14,7 +14,7 @@ from typing import Any
 from textual.app import App, ComposeResult
 
 from kafkatui.cluster.models import LagSample, LagTrend
-from kafkatui.ui.screens import base
+from kafkatui.ui.screens import table_view
 from kafkatui.ui.screens.groups import GroupsView
 from kafkatui.ui.screens.topics import TopicsView
 from kafkatui.ui.widgets.keyed_table import APPEND_SLICE, Column, KeyedTable
@@ -205,13 +205,13 @@ class TestOrderOffTheLoop:
         # 400 topics stand for a big table: the thread takes over from 100 rows here
         monkeypatch.setattr(TopicsView, "ORDER_IN_THREAD_FROM", 100)
         threads: list[bool] = []  # per filter-and-sort: was it on the event loop's thread?
-        real = base.order_rows
+        real = table_view.order_rows
 
         def recorded(*args: Any, **kwargs: Any) -> Any:
             threads.append(threading.current_thread() is threading.main_thread())
             return real(*args, **kwargs)
 
-        monkeypatch.setattr(base, "order_rows", recorded)
+        monkeypatch.setattr(table_view, "order_rows", recorded)
         app = new_app(big_fake())
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)

@@ -13,7 +13,7 @@ from textual.message import Message
 from kafkatui.cluster.lag_time import age_text
 from kafkatui.cluster.models import GroupLag, GroupSummary, LagEstimate, LagTrend
 from kafkatui.ui.format import count, duration_s, health_level, lag_level, sparkline, styled
-from kafkatui.ui.screens.base import TableView
+from kafkatui.ui.screens.table_view import TableView
 from kafkatui.ui.widgets.keyed_table import Cell, Column
 from kafkatui.ui.workers import io_work
 
