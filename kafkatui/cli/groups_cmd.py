@@ -75,7 +75,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
             raise NotFound(f"consumer group {args.group!r} does not exist")
         found = [one]
     else:
-        listed = groups.list()
+        listed = groups.list(with_offsets=True)
         ids = [g.group_id for g in listed]
         lags = groups.lag(ids, described=listed)
         found = [lags[i] for i in ids if i in lags]

@@ -105,7 +105,7 @@ class TopicsApi(Protocol):
 
 
 class GroupsApi(Protocol):
-    def list(self) -> list[GroupSummary]:
+    def list(self, with_offsets: bool = False) -> list[GroupSummary]:
         """Groups with state, type and members; lag is None here."""
         ...
 

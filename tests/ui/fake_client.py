@@ -313,7 +313,7 @@ class FakeGroups:
         self._shared = shared
         self._lags = _group_lags()
 
-    def list(self) -> list[GroupSummary]:
+    def list(self, with_offsets: bool = False) -> list[GroupSummary]:
         member = GroupMember(
             "m-1", "billing-1", "/127.0.0.1", tuple(TopicPartition("payments", p) for p in range(3))
         )

@@ -100,7 +100,7 @@ class GroupsView(TableView[GroupRow]):
 
     @io_work("poll", "listing groups")
     def load(self) -> None:
-        groups = self.client.groups.list()
+        groups = self.client.groups.list(with_offsets=True)
         self.post_message(self.Listed(groups))
         ids = [g.group_id for g in groups]
         lags = self.client.groups.lag(ids, described=groups)
