@@ -35,7 +35,7 @@ from probe_app import PaintClock, rss_mb, send_key, wait_for
 from kafkatui.cluster.client import ClusterClient
 from kafkatui.cluster.settings import ConnectionSettings
 from kafkatui.ui import make_app
-from kafkatui.ui.screens.base import TableView
+from kafkatui.ui.screens.table_view import TableView
 from kafkatui.ui.screens.topics import TopicsView
 from kafkatui.ui.widgets.keyed_table import KeyedTable
 

@@ -75,8 +75,9 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
             raise NotFound(f"consumer group {args.group!r} does not exist")
         found = [one]
     else:
-        ids = [g.group_id for g in groups.list()]
-        lags = groups.lag(ids)
+        listed = groups.list(with_offsets=True)
+        ids = [g.group_id for g in listed]
+        lags = groups.lag(ids, described=listed)
         found = [lags[i] for i in ids if i in lags]
     timed = groups.with_lag_seconds({g.group_id: g for g in found})
     found = [timed[g.group_id] for g in found]

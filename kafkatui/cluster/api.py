@@ -105,12 +105,15 @@ class TopicsApi(Protocol):
 
 
 class GroupsApi(Protocol):
-    def list(self) -> list[GroupSummary]:
+    def list(self, with_offsets: bool = False) -> list[GroupSummary]:
         """Groups with state, type and members; lag is None here."""
         ...
 
-    def lag(self, group_ids: Sequence[str]) -> dict[str, GroupLag]:
-        """Committed/end/lag per partition, fetched concurrently; records a lag sample."""
+    def lag(
+        self, group_ids: Sequence[str], described: Sequence[GroupSummary] | None = None
+    ) -> dict[str, GroupLag]:
+        """Committed/end/lag per partition, fetched concurrently; records a lag sample.
+        `described`: the groups as `list` returned them, so they are not described again."""
         ...
 
     def trend(self, group_id: str, min_span_s: float = 30.0) -> LagTrend:

@@ -14,8 +14,10 @@ connection.py), librdkafka is still used, as before.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+import concurrent.futures
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
 
 from confluent_kafka import ConsumerGroupTopicPartitions
 from confluent_kafka import TopicPartition as KafkaTopicPartition
@@ -24,6 +26,7 @@ from kafkatui.cluster.deep_admin import DeepAdmin
 from kafkatui.cluster.errors import ConnectionFailed, KafkaTuiError, NotAvailable
 from kafkatui.cluster.kafka_admin import KafkaAdmin
 
+T = TypeVar("T")
 TP = tuple[str, int]
 Offsets = dict[TP, int | None]
 Found = tuple[dict[str, Offsets], dict[str, KafkaTuiError]]
@@ -101,3 +104,17 @@ class CommittedOffsets:
             for gid, result in results.items()
         }
         return found, errors
+
+
+def in_background(fn: Callable[[], T]) -> concurrent.futures.Future[T]:
+    """Run `fn` on a thread of its own; its future holds the result or the error."""
+    future: concurrent.futures.Future[T] = concurrent.futures.Future()
+
+    def run() -> None:
+        try:
+            future.set_result(fn())
+        except BaseException as exc:  # handed to whoever takes the result
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name="kafkatui-group-offsets", daemon=True).start()
+    return future

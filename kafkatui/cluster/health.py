@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 from confluent_kafka.admin import ResourceType
 
 from kafkatui.cluster.api import ConnectApi, GroupsApi, TransactionsApi
 from kafkatui.cluster.broker_depth import BrokerDepth
+from kafkatui.cluster.config_reads import CHUNK_SIZE as CONFIG_CHUNK
+from kafkatui.cluster.config_reads import in_flight_for, read_configs
 from kafkatui.cluster.deep_models import DepthLimits
 from kafkatui.cluster.depth_health import evaluate_depth, gather_depth
 from kafkatui.cluster.errors import ConnectionFailed, KafkaTuiError
@@ -30,6 +33,7 @@ from kafkatui.cluster.models import (
     ConnectorStatus,
     Finding,
     GroupLag,
+    GroupSummary,
     LagTrend,
     PartitionInfo,
 )
@@ -284,6 +288,8 @@ def _first_line(text: str | None) -> str:
 
 
 # ---- gathering ---------------------------------------------------------------------------
+#: the only configs the rules read (a topic has about 35)
+RULE_CONFIGS = frozenset({"min.insync.replicas", "unclean.leader.election.enable"})
 #: lag samples a one-shot check takes over its window
 LAG_SAMPLES = 5
 
@@ -302,6 +308,7 @@ class Health:
         self.connect = connect
         self.depth = depth  # disks, quorum, reassignments: see depth_health
         self.transactions = transactions
+        self.config_chunk = CONFIG_CHUNK  # resources per DescribeConfigs request
 
     def check(
         self,
@@ -314,14 +321,22 @@ class Health:
         shows once the samples span a while (see kafkatui.cluster.lag.MIN_SPAN_S); with
         `lag_window_s` the samples are taken now, over that window. Rebalances count over
         that window too, or over the last ten minutes of looks without one. `limits`:
-        disk, transaction and quorum thresholds."""
-        facts = self.gather(lag_window_s)
-        findings = evaluate(
-            replace(facts, lag_seconds_limit=lag_seconds, storm_rebalances=storm_rebalances)
-        )
-        if self.depth is not None:
-            depth = gather_depth(self.depth, self.transactions)
-            findings += evaluate_depth(depth, limits or DepthLimits())
+        disk, transaction and quorum thresholds.
+
+        The broker depth (log dirs and the rest, through their own client) is read in a
+        thread meanwhile: each part waits on the brokers, not on this process."""
+        with ThreadPoolExecutor(1, thread_name_prefix="check-depth") as pool:
+            depth = (
+                None
+                if self.depth is None
+                else pool.submit(gather_depth, self.depth, self.transactions)
+            )
+            facts = self.gather(lag_window_s)
+            findings = evaluate(
+                replace(facts, lag_seconds_limit=lag_seconds, storm_rebalances=storm_rebalances)
+            )
+            if depth is not None:
+                findings += evaluate_depth(depth.result(), limits or DepthLimits())
         return sorted(
             findings, key=lambda f: (_SEVERITY_ORDER.get(f.severity, 9), f.code, f.subject)
         )
@@ -330,15 +345,26 @@ class Health:
         meta = self.admin.metadata()
         names = sorted(meta.topics)
         unread: dict[str, str] = {}
-        topic_configs = self._configs(ResourceType.TOPIC, names, "topic configs", unread)
         broker_ids = sorted(meta.brokers)
-        broker_configs = self._configs(
-            ResourceType.BROKER, [str(b) for b in broker_ids], "broker configs", unread
+        in_flight = in_flight_for(len(broker_ids))
+        with ThreadPoolExecutor(1, thread_name_prefix="check-configs") as pool:
+            # the configs and the groups' lag wait on different brokers' work: overlapped
+            reading = pool.submit(
+                self._configs, ResourceType.TOPIC, names, "topic configs", unread, in_flight
+            )
+            group_ids, span, lags = self._groups_and_lag(lag_window_s, unread)
+            topic_configs = reading.result()
+        broker_configs = self._configs(  # one broker per request: Kafka allows no more
+            ResourceType.BROKER,
+            [str(b) for b in broker_ids],
+            "broker configs",
+            unread,
+            in_flight,
+            1,
         )
         topics = tuple(
             TopicFacts(n, partition_infos(meta.topics[n]), topic_configs.get(n, {})) for n in names
         )
-        group_ids, span, lags = self._groups_and_lag(lag_window_s, unread)
         storm_window_s = lag_window_s + 1.0 if lag_window_s > 0 else 600.0
         connectors, connect_errors = self._connectors()
         return ClusterFacts(
@@ -355,17 +381,30 @@ class Health:
         )
 
     def _configs(
-        self, kind: ResourceType, names: list[str], what: str, unread: dict[str, str]
+        self,
+        kind: ResourceType,
+        names: list[str],
+        what: str,
+        unread: dict[str, str],
+        in_flight: int,
+        chunk: int | None = None,
     ) -> dict[str, dict[str, ConfigEntry]]:
-        """Configs, or none when they cannot be read right now: metadata answered, so the
-        cluster is up (a controller election after a broker loss stalls DescribeConfigs),
-        and the partition rules still run; the gap itself is reported."""
-        try:
-            found, _ = self.admin.configs(kind, names, f"reading {what}")
-        except ConnectionFailed as exc:
-            unread[what] = str(exc)
-            return {}
-        return found
+        """The configs the rules read, in chunks (see config_reads), or as many as could be
+        read right now: metadata answered, so the cluster is up (a controller election
+        after a broker loss stalls DescribeConfigs), and the partition rules still run;
+        the gap itself is reported, with how many it left out."""
+        found = read_configs(
+            self.admin,
+            kind,
+            names,
+            f"reading {what}",
+            chunk_size=chunk or self.config_chunk,
+            in_flight=in_flight,
+            keep=RULE_CONFIGS,
+        )
+        if found.unread:
+            unread[what] = found.describe_gap(len(names), what.split()[0] + "s")
+        return found.configs
 
     def _groups_and_lag(
         self, window_s: float, unread: dict[str, str]
@@ -375,19 +414,21 @@ class Health:
         asking the old one times out): metadata answered, so the other rules still run;
         the gap is reported."""
         try:
-            group_ids = [g.group_id for g in self.groups.list()]
-            return group_ids, *self._sample_lag(group_ids, window_s)
+            listed = self.groups.list(with_offsets=window_s <= 0)
+            group_ids = [g.group_id for g in listed]
+            return group_ids, *self._sample_lag(group_ids, window_s, listed)
         except ConnectionFailed as exc:
             unread["consumer groups"] = str(exc)
             return [], {}, {}
 
     def _sample_lag(
-        self, group_ids: list[str], window_s: float
+        self, group_ids: list[str], window_s: float, listed: list[GroupSummary]
     ) -> tuple[dict[str, float], dict[str, GroupLag]]:
-        """Record lag samples (one, or LAG_SAMPLES over `window_s`, which also gives the
-        rebalance tracker that many looks); the trend span to use, and the last lags."""
+        """Record lag samples (one, using the groups as just listed, or LAG_SAMPLES over
+        `window_s`, each describing them again: that gives the rebalance tracker that many
+        looks); the trend span to use, and the last lags."""
         if window_s <= 0:
-            return {}, self.groups.lag(group_ids)
+            return {}, self.groups.lag(group_ids, described=listed)
         for i in range(LAG_SAMPLES):
             if i:
                 time.sleep(window_s / (LAG_SAMPLES - 1))

@@ -16,7 +16,7 @@ import concurrent.futures
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any, TypeVar
 
 from confluent_kafka import KafkaError, KafkaException, Producer
@@ -405,9 +405,14 @@ class KafkaAdmin:
         return {tp: (low[tp].offset, high[tp].offset) for tp in wanted if tp in low and tp in high}
 
     def configs(
-        self, restype: ResourceType, names: Iterable[str], what: str
+        self,
+        restype: ResourceType,
+        names: Iterable[str],
+        what: str,
+        keep: Collection[str] | None = None,
     ) -> tuple[dict[str, dict[str, ConfigEntry]], dict[str, KafkaTuiError]]:
-        """Batched DescribeConfigs: {resource name: {config name: entry}} plus errors."""
+        """Batched DescribeConfigs: {resource name: {config name: entry}} plus errors;
+        with `keep`, only those config names (each topic has about 35 to convert)."""
         resources = [ConfigResource(restype, name) for name in names]
         if not resources:
             return {}, {}
@@ -427,7 +432,11 @@ class KafkaAdmin:
                     raise
                 time.sleep(0.5)
         configs = {
-            res.name: {name: config_entry(raw) for name, raw in entries.items()}
+            res.name: {
+                name: config_entry(raw)
+                for name, raw in entries.items()
+                if keep is None or name in keep
+            }
             for res, entries in results.items()
         }
         return configs, {res.name: err for res, err in errors.items()}

@@ -313,7 +313,7 @@ class FakeGroups:
         self._shared = shared
         self._lags = _group_lags()
 
-    def list(self) -> list[GroupSummary]:
+    def list(self, with_offsets: bool = False) -> list[GroupSummary]:
         member = GroupMember(
             "m-1", "billing-1", "/127.0.0.1", tuple(TopicPartition("payments", p) for p in range(3))
         )
@@ -330,7 +330,9 @@ class FakeGroups:
             _sessionizer_summary(),
         ]
 
-    def lag(self, group_ids: Sequence[str]) -> dict[str, GroupLag]:
+    def lag(
+        self, group_ids: Sequence[str], described: Sequence[GroupSummary] | None = None
+    ) -> dict[str, GroupLag]:
         return {g: self._lags[g] for g in group_ids if g in self._lags}
 
     # lag in seconds, rebalances, KIP-848: data in the block below

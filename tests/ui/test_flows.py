@@ -14,10 +14,10 @@ from kafkatui.cluster.errors import ConnectionFailed
 from kafkatui.cluster.models import RawRecord, TopicPartition
 from kafkatui.ui.modals.common import ConfirmModal
 from kafkatui.ui.modals.reset_wizard import ResetWizard
-from kafkatui.ui.screens.base import TableView
 from kafkatui.ui.screens.connectors import ConnectorsView
 from kafkatui.ui.screens.groups import GroupsView
 from kafkatui.ui.screens.schemas import SchemasView
+from kafkatui.ui.screens.table_view import TableView
 from kafkatui.ui.screens.tail import TailView
 from kafkatui.ui.screens.topic_detail import TopicDetailView
 from kafkatui.ui.screens.topics import TopicsView

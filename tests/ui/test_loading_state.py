@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from kafkatui.cluster.errors import ConnectionFailed
-from kafkatui.ui.screens.base import TableView
+from kafkatui.ui.screens.table_view import TableView
 from kafkatui.ui.widgets.keyed_table import KeyedTable
 from kafkatui.ui.widgets.load_state import LoadLine, LoadState
 from tests.ui.fake_client import FakeClient

@@ -36,8 +36,8 @@ from kafkatui.cluster.client import ClusterClient
 from kafkatui.cluster.settings import ConnectionSettings
 from kafkatui.ui.modals.common import ChoiceModal, ConfirmModal, FormModal
 from kafkatui.ui.modals.schema import CheckModal, SchemaDiffModal
-from kafkatui.ui.screens.base import TableView
 from kafkatui.ui.screens.group_detail import GroupDetailView
+from kafkatui.ui.screens.table_view import TableView
 from kafkatui.ui.widgets.inputs import KTextArea
 from kafkatui.ui.widgets.keyed_table import KeyedTable
 from tests.integration.kafka_helpers import commit, drop_groups, drop_topic, make_topic, wait_until

@@ -16,7 +16,7 @@ from kafkatui.cluster.errors import NotFound
 from kafkatui.cluster.guard import Guard
 from kafkatui.cluster.settings import ConnectionSettings
 from kafkatui.ui.modals.reset_wizard import ResetWizard
-from kafkatui.ui.screens.base import TableView
+from kafkatui.ui.screens.table_view import TableView
 from kafkatui.ui.screens.tail import TailView
 from kafkatui.ui.widgets.keyed_table import KeyedTable
 from tests.integration.kafka_helpers import (

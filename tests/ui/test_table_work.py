@@ -7,11 +7,15 @@ around one poll of the topics view on the fake client holding 400 topics.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from typing import Any
 
 from textual.app import App, ComposeResult
 
+from kafkatui.cluster.models import LagSample, LagTrend
+from kafkatui.ui.screens import table_view
+from kafkatui.ui.screens.groups import GroupsView
 from kafkatui.ui.screens.topics import TopicsView
 from kafkatui.ui.widgets.keyed_table import APPEND_SLICE, Column, KeyedTable
 from tests.ui.fake_client import FakeClient
@@ -28,12 +32,12 @@ def big_fake() -> FakeClient:
     return client
 
 
-def work(view: TopicsView) -> tuple[int, int, int]:
+def work(view: TopicsView | GroupsView) -> tuple[int, int, int]:
     table = view.query_one("#table", KeyedTable)
     return view.rows_built, table.cells_written, table.rows_added
 
 
-def poll_work(before: tuple[int, int, int], view: TopicsView) -> tuple[int, int, int]:
+def poll_work(before: tuple[int, int, int], view: TopicsView | GroupsView) -> tuple[int, int, int]:
     after = work(view)
     return (after[0] - before[0], after[1] - before[1], after[2] - before[2])
 
@@ -141,3 +145,111 @@ class TestUpdatesWhileFilling:
             assert table.row_count == count
             assert table.get_row(first) == [first, "new"]  # not put back to "-"
             assert table.get_row(waiting) == [waiting, "new"]
+
+
+def shifting_trends(client: FakeClient) -> None:
+    """Each poll's trends are new objects, later in time but with the same lags, as the
+    real client's are while lag stays flat: unequal rows that show the same."""
+    original = client.groups.trend
+    polls = [0]
+
+    def later(group_id: str, min_span_s: float = 30.0) -> LagTrend:
+        polls[0] += 1
+        trend = original(group_id, min_span_s)
+        moved = tuple(LagSample(s.at + polls[0], s.lag) for s in trend.samples)
+        return replace(trend, samples=moved)
+
+    client.groups.trend = later  # type: ignore[method-assign]
+
+
+class TestGroupsPoll:
+    async def test_a_poll_that_changes_only_trend_samples_touches_no_row(self) -> None:
+        client = FakeClient()
+        shifting_trends(client)
+        app = new_app(client)
+        async with app.run_test(size=SIZE) as pilot:
+            await press(pilot, "2")
+            view = app.screen
+            assert isinstance(view, GroupsView)
+            shown = dict(view.items)
+            before = work(view)
+            await press(pilot, "ctrl+r")
+            assert poll_work(before, view) == (0, 0, 0)
+            # the rows hold the new poll's data, with the cells made for the old
+            assert all(view.items[k] is not shown[k] for k in shown)
+            assert all(view.items[k].trend != shown[k].trend for k in shown)
+
+    async def test_a_group_whose_lag_changed_is_the_only_row_made_again(self) -> None:
+        client = FakeClient()
+        shifting_trends(client)
+        app = new_app(client)
+        async with app.run_test(size=SIZE) as pilot:
+            await press(pilot, "2")
+            view = app.screen
+            assert isinstance(view, GroupsView)
+            lags = client.groups._lags
+            parts = tuple(
+                replace(p, end=p.end + 5, lag=(p.lag or 0) + 5) for p in lags["billing"].partitions
+            )
+            lags["billing"] = replace(lags["billing"], partitions=parts)
+            before = work(view)
+            await press(pilot, "ctrl+r")
+            built, written, added = poll_work(before, view)
+            assert (built, added) == (1, 0)
+            assert 1 <= written <= 3  # lag, and the trend's cells if they moved
+            assert view.table.get_row("billing")[4].plain == "15"
+
+
+class TestOrderOffTheLoop:
+    async def test_filter_and_sort_of_a_big_table_run_in_a_thread(self, monkeypatch: Any) -> None:
+        # 400 topics stand for a big table: the thread takes over from 100 rows here
+        monkeypatch.setattr(TopicsView, "ORDER_IN_THREAD_FROM", 100)
+        threads: list[bool] = []  # per filter-and-sort: was it on the event loop's thread?
+        real = table_view.order_rows
+
+        def recorded(*args: Any, **kwargs: Any) -> Any:
+            threads.append(threading.current_thread() is threading.main_thread())
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(table_view, "order_rows", recorded)
+        app = new_app(big_fake())
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            view = app.screen
+            assert isinstance(view, TopicsView)
+            await wait_for(pilot, lambda: not view.table.filling)
+            threads.clear()
+            before = work(view)
+            applied = view.orders_applied
+            await press(pilot, "slash", *"load-01")
+            await wait_for(pilot, lambda: view.table.row_keys[:1] == ["load-0100"])
+            assert view.table.row_keys == [f"load-{i:04d}" for i in range(100, 200)]
+            await press(pilot, "enter", "exclamation_mark")  # reverse the sort
+            await wait_for(pilot, lambda: view.table.row_keys[:1] == ["load-0199"])
+            assert view.table.row_keys == [f"load-{i:04d}" for i in range(199, 99, -1)]
+            assert threads and not any(threads)  # never on the event loop
+            assert view.orders_applied > applied
+            assert poll_work(before, view)[0] == 0  # every row kept its cells
+
+
+class TestReorder:
+    async def test_a_new_order_of_the_same_rows_moves_them_in_place(self) -> None:
+        app = TableApp()
+        async with app.run_test(size=SIZE) as pilot:
+            table = app.query_one("#t", KeyedTable)
+            rows = [(f"r{i:03d}", (f"r{i:03d}", str(i))) for i in range(300)]
+            table.sync(rows)
+            await wait_for(pilot, lambda: not table.filling, timeout=10)
+            table.move_cursor(row=10, animate=False)
+            added = table.rows_added
+            backwards = list(reversed(rows))
+            backwards[0] = ("r299", ("r299", "new"))  # a changed cell comes along
+            table.sync(backwards)
+            await pilot.pause()
+            assert table.rows_added == added  # no row removed and added again
+            assert not table.filling
+            assert table.row_keys == [key for key, _ in backwards]
+            shown = [row.key.value for row in table.ordered_rows]
+            assert shown == table.row_keys  # what Textual draws, in the new order
+            assert table.get_row_at(0) == ["r299", "new"]
+            assert table.current_key == "r010"  # the cursor followed its row

@@ -9,8 +9,8 @@ from textual import events
 from textual.keys import _character_to_key
 from textual.widgets import Input
 
-from kafkatui.ui.screens.base import TableView
 from kafkatui.ui.screens.groups import GroupsView
+from kafkatui.ui.screens.table_view import TableView
 from kafkatui.ui.screens.tail import TailView
 from kafkatui.ui.screens.topics import TopicsView
 from tests.ui.support import new_app, settle, wait_for

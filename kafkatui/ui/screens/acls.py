@@ -9,7 +9,7 @@ from textual.binding import Binding
 from kafkatui.cluster.models import Acl
 from kafkatui.ui.format import styled
 from kafkatui.ui.modals.common import ConfirmModal, Field, FormModal
-from kafkatui.ui.screens.base import TableView
+from kafkatui.ui.screens.table_view import TableView
 from kafkatui.ui.widgets.keyed_table import Cell, Column
 
 RESOURCE_TYPES = ("TOPIC", "GROUP", "CLUSTER", "TRANSACTIONAL_ID")

@@ -11,20 +11,17 @@ Until its poll worker first succeeds, a view says that it is loading (and how fa
 where the view reports progress); after a failed poll it says its data is stale and how
 old it is. Both come from the poll workers' state changes, so every view gets them.
 
-`TableView` adds a keyed table with filter-as-you-type and sort by any column. Work per
-poll follows what changed, not the table's size: items equal to the ones shown keep
-their cached cells, and when no changed item moves in the sort or the filter, only the
-changed rows are written (`apply_changes`); anything else redraws the whole list.
+`TableView` (table_view.py) adds a keyed table with filter-as-you-type and sort by any
+column.
 `DetailView` is one item's page: a summary line above its tables, escape goes back.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -32,17 +29,17 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
 from kafkatui.cluster.api import KafkaTuiClient
 from kafkatui.ui.widgets.inputs import KInput
-from kafkatui.ui.widgets.keyed_table import Cell, Column, KeyedTable
 from kafkatui.ui.widgets.load_state import LoadLine
 from kafkatui.ui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
     from kafkatui.ui.app import KafkaTuiApp
+    from kafkatui.ui.screens.table_view import TableView  # noqa: F401  (see __getattr__)
 
 T = TypeVar("T")
 MAX_BACKOFF = 8  # polls slow down to at most 8x their interval after repeated errors
@@ -337,210 +334,11 @@ class FilterBox(View):
             self.apply_filter("")
 
 
-class TableView(FilterBox, Generic[T]):
-    """A filterable, sortable list of items kept in a keyed table."""
+def __getattr__(name: str) -> Any:
+    """`TableView` lives in table_view.py (this module outgrew 500 lines); importing it
+    from here still works, without an import cycle."""
+    if name == "TableView":
+        from kafkatui.ui.screens.table_view import TableView
 
-    COLUMNS: ClassVar[Sequence[Column]] = ()
-    SHOWS_LOAD_STATE = True
-    DEFAULT_SORT: ClassVar[int] = 0
-    DEFAULT_REVERSE: ClassVar[bool] = False
-
-    BINDINGS = [
-        Binding("slash", "open_filter", "Filter", id="list.filter"),
-        Binding("escape", "clear_filter", "Clear/back", show=False, id="list.escape"),
-        Binding("greater_than_sign", "sort(1)", "Sort >", show=False, id="list.sort_next"),
-        Binding("less_than_sign", "sort(-1)", "Sort <", show=False, id="list.sort_prev"),
-        Binding("exclamation_mark", "reverse_sort", "Reverse", show=False, id="list.sort_reverse"),
-    ]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: dict[str, T] = {}
-        self.sort_column = self.DEFAULT_SORT
-        self.sort_reverse = self.DEFAULT_REVERSE
-        # key -> (item, its cells, lower-case haystack): typing a filter or sorting on a big
-        # cluster does not rebuild every row's cells
-        self._rows: dict[str, tuple[T, tuple[Cell, ...], str]] = {}
-        self._changed: set[str] = set()  # keys whose item changed since the last draw
-        self._reorder = True  # keys came or went: the shown list must be worked out again
-        self._order: dict[str, Any] = {}  # shown key -> its sort key, as last drawn
-        self.rows_built = 0  # rows whose cells were made (work per update, for tests)
-
-    def on_mount(self) -> None:
-        self.watch(self.app, "theme", self._theme_changed, init=False)
-
-    def _theme_changed(self) -> None:
-        self._rows.clear()  # cells carry the theme's colours
-        self.redraw()
-
-    def compose_body(self) -> ComposeResult:
-        yield from self.compose_above_table()
-        yield KeyedTable(self.COLUMNS, id="table")
-        yield from self.compose_filter()
-
-    def compose_above_table(self) -> ComposeResult:
-        yield from ()
-
-    @property
-    def table(self) -> KeyedTable:
-        return self.query_one("#table", KeyedTable)
-
-    # ---- subclasses describe their rows -----------------------------------------------
-    def key_of(self, item: T) -> str:
-        raise NotImplementedError
-
-    def cells(self, item: T) -> Sequence[Cell]:
-        raise NotImplementedError
-
-    def sort_value(self, item: T, column: int) -> Any:
-        """Defaults to the cell's text; override for numbers."""
-        cell = self.row(item)[0][column]
-        return cell.plain if isinstance(cell, Text) else str(cell)
-
-    def row(self, item: T) -> tuple[tuple[Cell, ...], str]:
-        """(cells, lower-case filter haystack), cached while the item stays the same object."""
-        key = self.key_of(item)
-        hit = self._rows.get(key)
-        if hit is not None and hit[0] is item:
-            return hit[1], hit[2]
-        cells = tuple(self.cells(item))
-        self.rows_built += 1
-        haystack = self.haystack(item, cells).lower()
-        self._rows[key] = (item, cells, haystack)
-        return cells, haystack
-
-    def haystack(self, item: T, cells: Sequence[Cell]) -> str:
-        """What the filter searches: the shown text (override when cells are cut short)."""
-        return " ".join(c.plain if isinstance(c, Text) else str(c) for c in cells)
-
-    def open_item(self, item: T) -> None:
-        """enter on a row."""
-
-    # ---- shared behaviour -------------------------------------------------------------
-    def paint(self, result: Any) -> None:
-        """A one-call load returns the items."""
-        self.set_items(result)
-
-    def set_items(self, items: Sequence[T]) -> None:
-        """A full reload whose cells may depend on more than the item: all are made again."""
-        self.items = {self.key_of(i): i for i in items}
-        self._rows.clear()
-        self.redraw()
-
-    def merge_items(self, items: Sequence[T]) -> None:
-        """The complete list again, for cells that depend only on their item: an item equal
-        to the one shown keeps it (and its cells), so an unchanged poll draws nothing."""
-        old = self.items
-        merged: dict[str, T] = {}
-        for item in items:
-            key = self.key_of(item)
-            before = old.get(key)
-            if before is not None and before == item:
-                merged[key] = before
-            else:
-                merged[key] = item
-                self._changed.add(key)
-        if merged.keys() != old.keys():
-            self._reorder = True
-        self.items = merged
-        self.apply_changes()
-
-    def update_items(self, items: Sequence[T], draw: bool = True) -> None:
-        """Some items changed; unless `draw` is False, show the changes now."""
-        for item in items:
-            key = self.key_of(item)
-            before = self.items.get(key)
-            if before is None:
-                self._reorder = True
-            elif before == item:
-                continue
-            self.items[key] = item
-            self._changed.add(key)
-        if draw:
-            self.apply_changes()
-
-    def apply_changes(self) -> None:
-        """Draw what changed since the last draw: only the changed rows when none of them
-        enters, leaves or moves in the shown list, else the whole list."""
-        changed, self._changed = self._changed, set()
-        if self._reorder or self._moves(changed):
-            self.redraw()
-        elif changed:
-            shown = [k for k in changed if k in self._order]
-            self.table.update_rows([(k, self.row(self.items[k])[0]) for k in shown])
-
-    def _moves(self, changed: set[str]) -> bool:
-        needle = self.filter_text.lower()
-        for key in changed:
-            item = self.items[key]
-            shown = needle in self.row(item)[1]
-            if shown != (key in self._order):
-                return True
-            if shown and self._sort_key(item) != self._order[key]:
-                return True
-        return False
-
-    def _sort_key(self, item: T) -> tuple[bool, Any]:
-        value = self.sort_value(item, self.sort_column)
-        return (value is None, value if value is not None else 0)
-
-    def visible_items(self) -> list[T]:
-        needle = self.filter_text.lower()
-        keyed = [(self._sort_key(i), i) for i in self.items.values() if needle in self.row(i)[1]]
-        keyed.sort(key=lambda pair: pair[0], reverse=self.sort_reverse)
-        if self.sort_reverse:  # keep "unknown yet" rows at the bottom either way
-            keyed.sort(key=lambda pair: pair[0][0])
-        self._order = {self.key_of(i): k for k, i in keyed}
-        return [i for _, i in keyed]
-
-    def redraw(self) -> None:
-        self._reorder = False
-        self._changed.clear()
-        self.table.sync([(self.key_of(i), self.row(i)[0]) for i in self.visible_items()])
-        self._label_sort()
-
-    def _label_sort(self) -> None:
-        table = self.table
-        for index, column in enumerate(self.COLUMNS):
-            mark = (" v" if self.sort_reverse else " ^") if index == self.sort_column else ""
-            table.columns[column.key].label = Text(column.label + mark)  # type: ignore[index]
-        table.refresh()
-
-    @property
-    def current(self) -> T | None:
-        key = self.table.current_key
-        return None if key is None else self.items.get(key)
-
-    def focus_list(self) -> None:
-        self.table.focus()
-
-    def filter_changed(self) -> None:
-        self.redraw()
-
-    def filter_kept(self) -> None:
-        self.table.move_cursor(row=0, animate=False)
-
-    def action_clear_filter(self) -> None:
-        if not self.escape_filter() and len(self.app.screen_stack) > 1:
-            self.app.pop_screen()
-
-    def action_sort(self, step: int) -> None:
-        self.sort_column = (self.sort_column + step) % len(self.COLUMNS)
-        self.redraw()
-
-    def action_reverse_sort(self) -> None:
-        self.sort_reverse = not self.sort_reverse
-        self.redraw()
-
-    @on(DataTable.HeaderSelected)
-    def _header_clicked(self, event: DataTable.HeaderSelected) -> None:
-        if event.column_index == self.sort_column:
-            self.sort_reverse = not self.sort_reverse
-        self.sort_column = event.column_index
-        self.redraw()
-
-    @on(DataTable.RowSelected, "#table")
-    def _row_selected(self) -> None:
-        item = self.current
-        if item is not None:
-            self.open_item(item)
+        return TableView
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

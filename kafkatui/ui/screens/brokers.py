@@ -16,7 +16,7 @@ from kafkatui.cluster.deep_models import DiskUsage, LogDir, Quorum, QuorumMember
 from kafkatui.cluster.errors import KafkaTuiError
 from kafkatui.cluster.models import Broker, ClusterInfo, ConfigEntry
 from kafkatui.ui.format import count, size, styled, timestamp_ms
-from kafkatui.ui.screens.base import TableView
+from kafkatui.ui.screens.table_view import TableView
 from kafkatui.ui.screens.topic_detail import CONFIG_COLUMNS, config_cells
 from kafkatui.ui.widgets.keyed_table import Cell, Column, KeyedTable
 from kafkatui.ui.workers import io_work

@@ -15,7 +15,8 @@ from textual.message import Message
 
 from kafkatui.cluster.models import ConnectorStatus
 from kafkatui.ui.format import health_level, styled
-from kafkatui.ui.screens.base import TableView, View
+from kafkatui.ui.screens.base import View
+from kafkatui.ui.screens.table_view import TableView
 from kafkatui.ui.widgets.keyed_table import Cell, Column
 from kafkatui.ui.workers import io_work
 

@@ -13,7 +13,7 @@ from textual.message import Message
 from kafkatui.cluster.lag_time import age_text
 from kafkatui.cluster.models import GroupLag, GroupSummary, LagEstimate, LagTrend
 from kafkatui.ui.format import count, duration_s, health_level, lag_level, sparkline, styled
-from kafkatui.ui.screens.base import TableView
+from kafkatui.ui.screens.table_view import TableView
 from kafkatui.ui.widgets.keyed_table import Cell, Column
 from kafkatui.ui.workers import io_work
 
@@ -51,6 +51,9 @@ def estimate_text(estimate: LagEstimate | None) -> str:
     if estimate.seconds == 0:
         return "0s"
     return (">=" if estimate.at_least else "~") + age_text(estimate.seconds)
+
+
+NUMERIC_COLUMNS = frozenset({3, 4, 5, 6, 8})  # sorted by value, not by the text shown
 
 
 class GroupsView(TableView[GroupRow]):
@@ -97,10 +100,10 @@ class GroupsView(TableView[GroupRow]):
 
     @io_work("poll", "listing groups")
     def load(self) -> None:
-        groups = self.client.groups.list()
+        groups = self.client.groups.list(with_offsets=True)
         self.post_message(self.Listed(groups))
         ids = [g.group_id for g in groups]
-        lags = self.client.groups.lag(ids)
+        lags = self.client.groups.lag(ids, described=groups)
         trends = {g: self.client.groups.trend(g) for g in ids}
         self.post_message(self.Lagged(lags, trends, self.client.groups.rebalances()))
 
@@ -148,6 +151,27 @@ class GroupsView(TableView[GroupRow]):
             styled(line, colours, lag_level(item.total, growing)),
             rate,
             catch_up,
+        )
+
+    def same_row(self, old: GroupRow, new: GroupRow) -> bool:
+        # a new lag sample makes every row's trend a new object each poll
+        return self._shown(old) == self._shown(new)
+
+    def _shown(self, item: GroupRow) -> tuple[Any, ...]:
+        """What the row's cells show and what the sort reads (numeric columns only: the
+        others sort by the text shown, which is here already)."""
+        summary = item.summary
+        sorts_by = self.sort_column
+        return (
+            summary.state,
+            summary.type,
+            len(summary.members),
+            item.total,
+            bool(item.trend and item.trend.growing),
+            estimate_text(item.lag.estimate if item.lag else None),
+            item.rebalances,
+            trend_cells(item.trend),
+            self.sort_value(item, sorts_by) if sorts_by in NUMERIC_COLUMNS else None,
         )
 
     def sort_value(self, item: GroupRow, column: int) -> Any:

@@ -7,7 +7,7 @@ from typing import Any
 
 from kafkatui.cluster.models import Finding
 from kafkatui.ui.format import health_level, styled
-from kafkatui.ui.screens.base import TableView
+from kafkatui.ui.screens.table_view import TableView
 from kafkatui.ui.widgets.keyed_table import Cell, Column
 
 SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}

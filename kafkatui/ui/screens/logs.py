@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from kafkatui.ui.app import ErrorEntry
-from kafkatui.ui.screens.base import TableView
+from kafkatui.ui.screens.table_view import TableView
 from kafkatui.ui.widgets.keyed_table import Cell, Column
 
 

@@ -17,7 +17,8 @@ from textual.widgets import DataTable, Static
 from kafkatui.cluster.models import SchemaVersion
 from kafkatui.decode.schema_diff import pretty_schema
 from kafkatui.ui.modals.common import ChoiceModal, ConfirmModal
-from kafkatui.ui.screens.base import ChangeDone, DetailView, TableView, View, back_binding
+from kafkatui.ui.screens.base import ChangeDone, DetailView, View, back_binding
+from kafkatui.ui.screens.table_view import TableView
 from kafkatui.ui.widgets.keyed_table import Cell, Column, KeyedTable
 from kafkatui.ui.workers import io_work
 

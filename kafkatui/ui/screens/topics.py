@@ -16,7 +16,7 @@ from textual.timer import Timer
 from kafkatui.cluster.models import TopicSummary
 from kafkatui.ui.format import count, duration_ms, shorten, size, styled
 from kafkatui.ui.modals.common import ConfirmModal, Field, FormModal, positive_int
-from kafkatui.ui.screens.base import TableView
+from kafkatui.ui.screens.table_view import TableView
 from kafkatui.ui.widgets.keyed_table import Cell, Column
 from kafkatui.ui.workers import io_work
 

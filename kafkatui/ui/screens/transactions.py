@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Static
 from kafkatui.cluster.deep_models import StableGap, Transaction
 from kafkatui.ui.format import count, duration_ms, duration_s, styled
 from kafkatui.ui.modals.common import ConfirmModal
-from kafkatui.ui.screens.base import TableView
+from kafkatui.ui.screens.table_view import TableView
 from kafkatui.ui.widgets.keyed_table import Cell, Column, KeyedTable
 
 GAP_COLUMNS = (
