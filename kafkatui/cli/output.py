@@ -14,14 +14,16 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterable, Sequence
-from typing import IO, Any, Protocol
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
-from kafkatui.cluster.api import RecordDecoder
 from kafkatui.decode.model import Decoded
 from kafkatui.decode.plain import is_printable
 from kafkatui.decode.wire import schema_id_of
 from kafkatui.records.filter import RecordFilter
 from kafkatui.records.text import decoded_text, dumps, encode_str, escape_line, header_map
+
+if TYPE_CHECKING:
+    from kafkatui.cluster.api import RecordDecoder
 
 _MILLIS = tuple(f"{n:03d}" for n in range(1000))
 _KEY_CACHE_MAX = 65_536  # decoded keys kept: high-cardinality keys (user ids) must fit

@@ -18,18 +18,18 @@ from typing import Any
 from confluent_kafka import Consumer, KafkaError, KafkaException, Message
 from confluent_kafka import TopicPartition as KafkaTopicPartition
 
-from kafkatui.cluster.api import TailStart
 from kafkatui.cluster.errors import (
     ConnectionFailed,
     InvalidInput,
     KafkaTuiError,
     NotFound,
 )
-from kafkatui.cluster.kafka_admin import LOG
 from kafkatui.cluster.kafka_errors import kafka_error_of, translate
+from kafkatui.cluster.librdkafka_log import LOG
 from kafkatui.cluster.lifetime import on_foreign_thread, park, release_parked, weak_callback
 from kafkatui.cluster.offset_retry import LEADER_MOVING_CODES, OFFSET_ATTEMPTS, pause_before
 from kafkatui.cluster.settings import ConnectionSettings
+from kafkatui.cluster.tail_start import TailStart
 
 # ListOffsets "timestamps" that ask for the log start / the end of the log.
 _EARLIEST_TS = -2
