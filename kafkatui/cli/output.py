@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from kafkatui.decode.model import Decoded
-from kafkatui.decode.plain import is_printable
+from kafkatui.decode.plain import CONTROL_BYTES
 from kafkatui.decode.wire import schema_id_of
 from kafkatui.records.filter import RecordFilter
 from kafkatui.records.text import decoded_text, dumps, encode_str, escape_line, header_map
@@ -31,7 +31,6 @@ _KEY_CACHE_MAX = 65_536  # decoded keys kept: high-cardinality keys (user ids) m
 #: printable ASCII that opens no JSON (`{`, `[`, `"`) and is not whitespace. A zero byte
 #: may start a wire header; other bytes take the decoder.
 _PLAIN_START = tuple(0x21 <= b <= 0x7E and b not in b'{["' for b in range(256))
-_TEXT_KEY_MEMBERS = ('"text"', "")  # format_json, error_json of a text key
 _FORMAT_JSON = {
     name: f'"{name}"' for name in ("avro", "protobuf", "json-schema", "json", "text", "hex", "null")
 }
@@ -71,7 +70,7 @@ def plain_text_json(data: bytes) -> str | None:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    if not is_printable(data):
+    if len(data.translate(None, CONTROL_BYTES)) != len(data):  # plain.is_printable, inlined
         return None
     return encode_str(text)
 
@@ -323,9 +322,9 @@ class RecordFormatter:
         """(value JSON, format JSON, error members) of a key for the line loops, cached.
         Plain text keys skip the decoder, and stop being cached once most keys turn out
         to be new (ids): building one again costs less than keeping it."""
-        text_json = plain_text_json(data) if self._plain_keys and data is not None else None
+        text_json = plain_text_json(data) if data and self._plain_keys else None
         if text_json is not None:
-            parts = (text_json, *_TEXT_KEY_MEMBERS)
+            parts = (text_json, '"text"', "")
             if not self._cache_text_keys:
                 return parts
         else:
