@@ -309,7 +309,10 @@ def parse_args(
 ) -> tuple[argparse.Namespace, Callable[..., int] | None]:
     """Parsed options (globals merged) and the runner of the chosen subcommand (or None)."""
     words = list(sys.argv[1:] if argv is None else argv)
-    parser, runners = build_parser(named_command(words))
+    named = named_command(words)
+    parser, runners = build_parser(named)
+    if named and not runners:  # not part of this build: the full parser says what is
+        parser, runners = build_parser()
     args = parser.parse_args(words)
     _merge_globals(args)
     return args, runners.get(args.command) if args.command else None
