@@ -7,6 +7,11 @@ run so background load hits both alike. Wall time and CPU time (user+sys) are re
 A third process, floor.py, shows what any Python tail could reach here: consume only
 (raw), or consume plus fastavro decoding and nothing else (Avro).
 
+The realistic rows: the same values, but every key is new (a UUID string), as on a
+topic keyed by ids, so no key cache helps. They run at 300,000 records (where start-up
+is a fair share of the time) and at the full size, against kcat's raw mode and against
+`kcat -J` (a JSON envelope per record: the fair comparison for a JSON line per record).
+
 Run alone: python bench/p1_tail.py [--records N] [--runs R]
 """
 
@@ -27,6 +32,8 @@ from cluster import BenchCluster
 from common import BENCH_DIR, isolated_env, kafkatui_command, say, summary
 from tools import kcat
 
+REALISTIC_SMALL = 300_000
+
 
 def _timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     """(wall seconds, child CPU seconds) of one run writing to /dev/null."""
@@ -44,7 +51,9 @@ def _timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     return wall, cpu
 
 
-def commands(cluster: BenchCluster, topic: str, value_format: str) -> dict[str, list[str]]:
+def commands(
+    cluster: BenchCluster, topic: str, value_format: str, realistic: bool = False
+) -> dict[str, list[str]]:
     kafkatui = [*kafkatui_command(), "-b", cluster.bootstrap]
     if value_format == "auto":
         kafkatui += ["--schema-registry", cluster.registry]
@@ -59,16 +68,15 @@ def commands(cluster: BenchCluster, topic: str, value_format: str) -> dict[str, 
         "--value-format",
         value_format,
     ]
+    kcat_raw = [kcat(), "-b", cluster.bootstrap, "-C", "-t", topic, "-o", "beginning", "-e", "-q"]
+    if realistic:  # the floors do not depend on the keys: the other rows have them
+        return {"kafkatui": kafkatui, "kcat": kcat_raw, "kcat_json": [*kcat_raw, "-J"]}
     floor = [sys.executable, str(BENCH_DIR / "floor.py")]
     if value_format == "auto":
         floor += ["fastavro", cluster.bootstrap, topic, json.dumps(workloads.CLICK_SCHEMA)]
     else:
         floor += ["consume", cluster.bootstrap, topic]
-    chosen = {
-        "kafkatui": kafkatui,
-        "kcat": [kcat(), "-b", cluster.bootstrap, "-C", "-t", topic, "-o", "beginning", "-e", "-q"],
-        "python_floor": floor,
-    }
+    chosen = {"kafkatui": kafkatui, "kcat": kcat_raw, "python_floor": floor}
     if value_format != "auto":  # consume plus the smallest JSON line per record, printed
         chosen["python_lines"] = [*floor[:2], "lines", cluster.bootstrap, topic]
     return chosen
@@ -93,8 +101,9 @@ def measure(
     value_format: str,
     runs: int,
     env: dict[str, str],
+    realistic: bool = False,
 ) -> dict[str, Any]:
-    cmds = commands(cluster, topic, value_format)
+    cmds = commands(cluster, topic, value_format, realistic)
     printed = count_lines(cmds["kafkatui"], env)
     if printed != records:
         raise RuntimeError(f"kafkatui tail printed {printed:,} lines for {records:,} records")
@@ -106,7 +115,7 @@ def measure(
             walls[name].append(wall)
             cpus[name].append(cpu)
             say(
-                f"P1 {value_format} {name} run {i + 1}/{runs}: {wall:.2f}s "
+                f"P1 {topic} {name} run {i + 1}/{runs}: {wall:.2f}s "
                 f"({records / wall:,.0f} rec/s, cpu {cpu:.2f}s)"
             )
     result: dict[str, Any] = {"topic": topic, "records": records, "value_format": value_format}
@@ -117,6 +126,9 @@ def measure(
         stats["command"] = " ".join(cmds[name])
         result[name] = stats
     result["ratio"] = result["kafkatui"]["records_per_s"] / result["kcat"]["records_per_s"]
+    if "kcat_json" in result:
+        kcat_json = result["kcat_json"]["records_per_s"]
+        result["ratio_json"] = result["kafkatui"]["records_per_s"] / kcat_json
     # the same ratio in records per CPU second: what it would be on an idle machine where
     # each process had a core to itself (kcat mostly waits for the broker, so this is
     # the harsher comparison)
@@ -129,10 +141,23 @@ def run(cluster: BenchCluster, records: int, runs: int) -> dict[str, Any]:
         env = isolated_env(Path(home))
         raw = workloads.raw_topic(cluster, records)
         avro = workloads.avro_topic(cluster, records)
-        return {
+        result: dict[str, Any] = {
             "raw": measure(cluster, raw, records, "hex", runs, env),
             "avro": measure(cluster, avro, records, "auto", runs, env),
+            "distinct_keys": [],
         }
+        for count in realistic_sizes(records):
+            kinds = ((workloads.raw_topic, "hex"), (workloads.avro_topic, "auto"))
+            for make, value_format in kinds:
+                topic = make(cluster, count, distinct_keys=True)
+                row = measure(cluster, topic, count, value_format, runs, env, realistic=True)
+                result["distinct_keys"].append(row)
+        return result
+
+
+def realistic_sizes(records: int) -> list[int]:
+    """300,000 records (start-up counts) and the full size, or less for a smoke run."""
+    return sorted({min(REALISTIC_SMALL, records), records})
 
 
 def main() -> None:
@@ -147,6 +172,11 @@ def main() -> None:
         print(
             f"{kind}: kafkatui {r['kafkatui']['records_per_s']:,.0f} rec/s, "
             f"kcat {r['kcat']['records_per_s']:,.0f} rec/s, ratio {r['ratio']:.2f}"
+        )
+    for r in result["distinct_keys"]:
+        print(
+            f"{r['topic']}: kafkatui {r['kafkatui']['records_per_s']:,.0f} rec/s, "
+            f"{r['ratio']:.2f}x kcat, {r['ratio_json']:.2f}x kcat -J"
         )
 
 

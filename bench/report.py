@@ -6,7 +6,6 @@ method notes and "where the time goes") is kept as written by hand.
 
 from __future__ import annotations
 
-import math
 import os
 import platform
 import subprocess
@@ -16,6 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from common import DOC, VENVS_DIR, kafkatui_command
+from report_format import runs as _runs
+from report_format import seconds as _s
+from report_format import table as _table
+from report_format import verdict as _verdict
+from report_p1 import p1_section
 from tools import version_of
 
 BEGIN = "<!-- bench:results:begin (written by bench/run_all.py; edit outside the markers) -->"
@@ -86,83 +90,6 @@ def _commit() -> str:
 
 
 # ---- formatting -------------------------------------------------------------------------
-def _s(seconds: float | None) -> str:
-    if seconds is None or (isinstance(seconds, float) and math.isnan(seconds)):
-        return "-"
-    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
-
-
-def _rate(value: float) -> str:
-    return f"{value:,.0f}"
-
-
-def _verdict(ok: bool) -> str:
-    return "met" if ok else "**missed**"
-
-
-def _table(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
-def _runs(stats: dict[str, Any]) -> str:
-    return f"{stats['runs']} runs, {_s(stats['min'])}-{_s(stats['max'])}"
-
-
-def p1_section(p1: dict[str, Any]) -> str:
-    rows = []
-    for kind, target in (("raw", 0.5), ("avro", 0.25)):
-        r = p1[kind]
-        k, c, f, lines = r["kafkatui"], r["kcat"], r.get("python_floor"), r.get("python_lines")
-        rows.append(
-            [
-                f"{kind} ({r['records']:,} records, `--value-format {r['value_format']}`)",
-                f"{_rate(k['records_per_s'])} ({_s(k['median'])}; cpu {_s(k['cpu_median'])})",
-                f"{_rate(c['records_per_s'])} ({_s(c['median'])}; cpu {_s(c['cpu_median'])})",
-                f"{r['ratio']:.2f}x",
-                f"{r['cpu_ratio']:.2f}x" if "cpu_ratio" in r else "-",
-                f"{_rate(f['records_per_s'])} ({_s(f['median'])}; cpu {_s(f['cpu_median'])})"
-                if f
-                else "-",
-                f"{_rate(lines['records_per_s'])} ({_s(lines['median'])}; "
-                f"{lines['records_per_s'] / c['records_per_s']:.2f}x kcat)"
-                if lines
-                else "-",
-                f">= {target}x: {_verdict(r['ratio'] >= target)}",
-            ]
-        )
-    table = _table(
-        [
-            "workload",
-            "kafkatui rec/s (median wall; cpu)",
-            "kcat rec/s",
-            "ratio (wall)",
-            "ratio (cpu)",
-            "Python floor, one process, rec/s",
-            "Python line floor, one process, rec/s",
-            "target (wall)",
-        ],
-        rows,
-    )
-    spread = "; ".join(
-        f"{kind} kafkatui {_runs(p1[kind]['kafkatui'])}, kcat {_runs(p1[kind]['kcat'])}"
-        for kind in ("raw", "avro")
-    )
-    return (
-        f"### P1 tail ingest\n\n{table}\n\nSpread (min-max wall): {spread}.\n\n"
-        "kafkatui runs as a user types it. With `--until-end` it reads with one process per "
-        "core (at most 4; `--workers N` chooses), each taking a share of the partitions, so "
-        "here two processes; its CPU time is the sum over both. Ratio (cpu) compares CPU "
-        "seconds (user+sys) per run instead of wall time. The Python floors are one process "
-        "each, `bench/floor.py`: the same consumer settings, consume only (raw) or consume "
-        "plus fastavro decoding with nothing printed (Avro). The line floor (raw) also builds "
-        "and prints the smallest JSON line per record (partition, offset, timestamp as a "
-        "number and the value in hex: fewer fields than kafkatui's JSONL), which is the least "
-        "one Python process can do for a JSONL tail.\n"
-    )
-
-
 def _med(section: dict[str, Any], key: str) -> float | None:
     """Median of one measure, None where that tool failed in every run."""
     stats = section.get(key)
@@ -424,7 +351,9 @@ def p4_section(p4: dict[str, Any]) -> str:
     return "### P4 cold start\n\n" + _table(["what", "median", "spread", "target"], rows) + "\n"
 
 
-def results_markdown(results: dict[str, Any]) -> str:
+def results_markdown(results: dict[str, Any], earlier: dict[str, str] | None = None) -> str:
+    """The results block; `earlier` sections stand in for benchmarks not in `results`."""
+    earlier = earlier or {}
     meta = results["meta"]
     mach, vers = meta["machine"], meta["versions"]
     parts = [
@@ -438,6 +367,7 @@ def results_markdown(results: dict[str, Any]) -> str:
         "### Versions\n",
         _table(["component", "version"], [[k, f"`{v}`"] for k, v in vers.items()]) + "\n",
     ]
+    carried = []
     for key, render in (
         ("p1", p1_section),
         ("p2", p2_section),
@@ -445,13 +375,37 @@ def results_markdown(results: dict[str, Any]) -> str:
         ("p4", p4_section),
     ):
         section = results.get(key)
-        if section is None:
+        if section is None and key in earlier:
+            parts.append(earlier[key])
+            carried.append(key.upper())
+        elif section is None:
             parts.append(f"### {key.upper()}\n\nNot run.\n")
         elif "error" in section:
             parts.append(f"### {key.upper()}\n\nFailed: `{section['error']}`\n")
         else:
             parts.append(render(section))
+    if carried:
+        parts.insert(
+            2,
+            f"{', '.join(carried)} did not run this time: their sections below are kept "
+            "from the earlier results, with that run's machine load and versions.\n",
+        )
     return "\n".join(parts)
+
+
+def earlier_sections(doc: Path = DOC) -> dict[str, str]:
+    """The results sections now in the doc, by benchmark ("p1"...): kept for those that
+    a partial run (`--only`) did not run and has no raw results for."""
+    text = doc.read_text() if doc.exists() else ""
+    if BEGIN not in text or END not in text:
+        return {}
+    block = text.split(BEGIN, 1)[1].split(END, 1)[0]
+    found: dict[str, str] = {}
+    for chunk in block.split("\n### ")[1:]:
+        name = chunk.split(None, 1)[0].lower()
+        if name in ("p1", "p2", "p3", "p4"):
+            found[name] = "### " + chunk.rstrip() + "\n"
+    return found
 
 
 def _load(values: Any) -> str:
@@ -459,7 +413,7 @@ def _load(values: Any) -> str:
 
 
 def write_doc(results: dict[str, Any], doc: Path = DOC) -> None:
-    block = f"{BEGIN}\n{results_markdown(results)}\n{END}"
+    block = f"{BEGIN}\n{results_markdown(results, earlier_sections(doc))}\n{END}"
     text = doc.read_text() if doc.exists() else f"# Benchmarks\n\n{BEGIN}\n{END}\n"
     if BEGIN not in text or END not in text:
         text = text.rstrip() + f"\n\n{BEGIN}\n{END}\n"

@@ -1,6 +1,7 @@
 """Where the time goes: py-spy profiles of the benchmarked paths, summarised as text.
 
   python bench/spy_profile.py tail-avro|tail-raw|overview|flood|imports [--records N]
+  python bench/spy_profile.py tail-raw --distinct-keys   # the P1 topic whose keys never repeat
 
 py-spy is installed into bench/.venv/tools on first use (never into the project's
 environment). It samples the real process from outside at 500 Hz; the summary lists
@@ -105,6 +106,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("what", choices=("tail-avro", "tail-raw", "overview", "flood", "imports"))
     parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument(
+        "--distinct-keys", action="store_true", help="tail-*: the all-distinct-key topic"
+    )
     parser.add_argument("--topics", type=int, default=2000)
     parser.add_argument("--groups", type=int, default=300)
     parser.add_argument("--workaround", action="store_true", help="flood: 1 ms timer workaround")
@@ -120,7 +124,8 @@ def main() -> None:
                 command = [*kafkatui_command(), "-b", cluster.bootstrap]
                 if avro:
                     command += ["--schema-registry", cluster.registry]
-                topic = f"bench-{'avro' if avro else 'raw'}-{args.records}"
+                ids = "-ids" if args.distinct_keys else ""
+                topic = f"bench-{'avro' if avro else 'raw'}{ids}-{args.records}"
                 command += [
                     "tail",
                     topic,
@@ -160,7 +165,7 @@ def main() -> None:
             if args.what != "flood":
                 raw = record(command, env, args.what)
             text = summarise(raw) + "\n\n" + summarise(raw, skip_imports=True)
-    out = RESULTS_DIR / f"profile-{args.what}.txt"
+    out = RESULTS_DIR / f"profile-{args.what}{'-ids' if args.distinct_keys else ''}.txt"
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     out.write_text(text + "\n")
     print(text)

@@ -2,7 +2,9 @@
 
 - `raw_topic` / `avro_topic`: N records of about 200 bytes over 12 partitions; raw values
   are random bytes, Avro values a registered clickstream schema in the registry's wire
-  format (magic byte, schema id, body).
+  format (magic byte, schema id, body). Keys repeat: 50,000 distinct user keys.
+- `raw_ids_topic` / `avro_ids_topic`: the same values, but every key is new (a UUID
+  string), as on a topic keyed by event or order ids.
 - `overview`: T topics x 3 partitions with a few records each, and G consumer groups
   with committed offsets on 3 topics each (so every group has lag).
 """
@@ -14,6 +16,7 @@ import json
 import os
 import random
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -116,13 +119,25 @@ def _ensure(cluster: BenchCluster, topic: str, count: int, fill: Callable[[], in
     return topic
 
 
-def raw_topic(cluster: BenchCluster, count: int) -> str:
-    topic = f"bench-raw-{count}"
+def user_keys(count: int) -> Iterator[bytes]:
+    """50,000 user keys, over and over: a key cache holds them all."""
+    return (b"user-%d" % (i % 50_000) for i in range(count))
+
+
+def id_keys(count: int) -> Iterator[bytes]:
+    """`count` distinct UUID strings (36 ASCII characters), the same ones on every build."""
+    rng = random.Random(11)
+    return (str(uuid.UUID(int=rng.getrandbits(128), version=4)).encode() for _ in range(count))
+
+
+def raw_topic(cluster: BenchCluster, count: int, distinct_keys: bool = False) -> str:
+    topic = f"bench-raw-ids-{count}" if distinct_keys else f"bench-raw-{count}"
 
     def records() -> Iterator[tuple[bytes, bytes]]:
         values = [os.urandom(RAW_VALUE_BYTES) for _ in range(4096)]
-        for i in range(count):
-            yield b"user-%d" % (i % 50_000), values[i % len(values)]
+        keys = id_keys(count) if distinct_keys else user_keys(count)
+        for i, key in enumerate(keys):
+            yield key, values[i % len(values)]
 
     return _ensure(cluster, topic, count, lambda: produce(cluster, topic, records(), PARTITIONS))
 
@@ -135,21 +150,22 @@ def register_click_schema(cluster: BenchCluster, subject: str) -> int:
     return schema_id
 
 
-def avro_topic(cluster: BenchCluster, count: int) -> str:
+def avro_topic(cluster: BenchCluster, count: int, distinct_keys: bool = False) -> str:
     from fastavro import parse_schema, schemaless_writer
 
-    topic = f"bench-avro-{count}"
+    topic = f"bench-avro-ids-{count}" if distinct_keys else f"bench-avro-{count}"
 
     def records() -> Iterator[tuple[bytes, bytes]]:
         schema_id = register_click_schema(cluster, f"{topic}-value")
         parsed = parse_schema(CLICK_SCHEMA)
         header = b"\x00" + schema_id.to_bytes(4, "big")
         rng = random.Random(7)
-        for i in range(count):
+        keys = id_keys(count) if distinct_keys else user_keys(count)
+        for i, key in enumerate(keys):
             body = io.BytesIO()
             body.write(header)
             schemaless_writer(body, parsed, click(i, rng))
-            yield b"user-%d" % (i % 50_000), body.getvalue()
+            yield key, body.getvalue()
 
     return _ensure(cluster, topic, count, lambda: produce(cluster, topic, records(), PARTITIONS))
 

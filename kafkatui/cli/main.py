@@ -25,6 +25,7 @@ from kafkatui.cluster.guard import is_secret_name
 if TYPE_CHECKING:
     from kafkatui.cluster.api import RecordDecoder
     from kafkatui.cluster.client import ClusterClient
+    from kafkatui.cluster.schema_ids import SchemaIdLookup
     from kafkatui.cluster.settings import ConnectionSettings
     from kafkatui.config import LoadedConfig
 
@@ -35,6 +36,15 @@ _OWN_COMMANDS = (
 )  # fmt: skip
 #: subcommands with their own setup: module name -> run(args)
 _SELF_CONTAINED_COMMANDS = ("sandbox_cmd",)
+#: command name -> its module. A command named on the command line builds only its own
+#: parser: importing every command's module (and the clients they import) took about a
+#: third of a short tail's start-up.
+COMMAND_MODULES = {
+    "tail": "tail_cmd", "groups": "groups_cmd", "reset-offsets": "reset_cmd",
+    "check": "check_cmd", "topics": "topics_cmd", "brokers": "brokers_cmd",
+    "transactions": "transactions_cmd", "dlq": "dlq_cmd", "redrive": "redrive_cmd",
+    "copy": "copy_cmd", "find": "find_cmd", "sandbox": "sandbox_cmd", "demo": "demo_cmd",
+}  # fmt: skip
 
 
 # ---- global options --------------------------------------------------------------------
@@ -119,6 +129,7 @@ class CliContext:
         self.args = args
         self._loaded: LoadedConfig | None = None
         self._client: ClusterClient | None = None
+        self._decoder: tuple[RecordDecoder, SchemaIdLookup | None] | None = None
 
     @property
     def config(self) -> LoadedConfig:
@@ -162,7 +173,21 @@ class CliContext:
         return client
 
     def decoder(self) -> RecordDecoder:
-        return self.client.decoder()
+        """The client's decoder, or while there is no client (a tail needs nothing else of
+        it) one of its own: building the client imports the models of every area."""
+        if self._client is not None:
+            return self._client.decoder()
+        if self._decoder is None:
+            from kafkatui.decode.auto import AutoDecoder
+
+            endpoint = self.settings.schema_registry
+            lookup = None
+            if endpoint is not None:
+                from kafkatui.cluster.schema_ids import SchemaIdLookup
+
+                lookup = SchemaIdLookup(endpoint)
+            self._decoder = (AutoDecoder(lookup), lookup)
+        return self._decoder[0]
 
     def scrub(self, text: str) -> str:
         """Remove every configured secret from a message before it is printed."""
@@ -187,6 +212,8 @@ class CliContext:
     def close(self) -> None:
         if self._client is not None:
             self._client.close()
+        if self._decoder is not None and self._decoder[1] is not None:
+            self._decoder[1].close()
 
 
 # ---- parser --------------------------------------------------------------------------
@@ -200,8 +227,29 @@ def _optional_module(name: str) -> ModuleType | None:
         return None
 
 
-def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Callable[..., int]]]:
-    """The parser and, per subcommand name, the function that runs it."""
+def named_command(argv: Sequence[str]) -> str | None:
+    """The subcommand `argv` names, when the global options before it leave no doubt;
+    None otherwise (no command, --help, an abbreviated or unknown option before it)."""
+    flags = {f: kw.get("action") != "store_true" for names, _d, kw in _GLOBALS for f in names}
+    with_value = {f for f, takes_value in flags.items() if takes_value}
+    position = 0
+    while position < len(argv):
+        token = argv[position]
+        if token in with_value:
+            position += 2
+        elif token in flags or (token.startswith("--") and token.split("=")[0] in with_value):
+            position += 1
+        else:
+            return token if token in COMMAND_MODULES else None
+    return None
+
+
+def build_parser(
+    only: str | None = None,
+) -> tuple[argparse.ArgumentParser, dict[str, Callable[..., int]]]:
+    """The parser and, per subcommand name, the function that runs it; with `only` (a
+    command name), the parser knows just that command."""
+    wanted = COMMAND_MODULES.get(only) if only else None
     parser = argparse.ArgumentParser(
         prog="kafkatui",
         description="A keyboard-driven terminal UI and headless CLI for Kafka operators. "
@@ -212,18 +260,22 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Callable[..., int
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     runners: dict[str, Callable[..., int]] = {}
     for name in _OWN_COMMANDS:
+        if wanted not in (None, name):
+            continue
         module = importlib.import_module(f"kafkatui.cli.{name}")
         sub = module.add_parser(subparsers)
         add_global_options(sub, on_subcommand=True)
         runners[sub.prog.split()[-1]] = module.run
     for name in _SELF_CONTAINED_COMMANDS:
+        if wanted not in (None, name):
+            continue
         optional = _optional_module(name)
         if optional is None:
             continue
         sub = optional.add_parser(subparsers)
         add_global_options(sub, on_subcommand=True)
         runners[sub.prog.split()[-1]] = _self_contained(optional.run)
-    demo = _optional_module("demo_cmd")
+    demo = _optional_module("demo_cmd") if wanted in (None, "demo_cmd") else None
     if demo is not None:
         sub = demo.add_parser(subparsers)
         add_global_options(sub, on_subcommand=True)
@@ -256,8 +308,12 @@ def parse_args(
     argv: Sequence[str] | None,
 ) -> tuple[argparse.Namespace, Callable[..., int] | None]:
     """Parsed options (globals merged) and the runner of the chosen subcommand (or None)."""
-    parser, runners = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    named = named_command(words)
+    parser, runners = build_parser(named)
+    if named and not runners:  # not part of this build: the full parser says what is
+        parser, runners = build_parser()
+    args = parser.parse_args(words)
     _merge_globals(args)
     return args, runners.get(args.command) if args.command else None
 

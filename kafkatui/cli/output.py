@@ -2,8 +2,9 @@
 
 `RecordFormatter` turns consumed messages into output lines. It is the hot path of
 `kafkatui tail`, so it builds each JSON line from pre-encoded pieces instead of a dict
-per record, caches the timestamp text per second and decoded keys (keys repeat), and
-skips the decoder entirely for `--value-format hex`. Every line it prints equals
+per record, caches the timestamp text per second and decoded keys (while they repeat),
+reads plain text keys (ids, names) without the decoder, and skips the decoder entirely
+for `--value-format hex`. Every line it prints equals
 `records.RecordView.jsonl()` for the same record (a differential unit test holds it to
 that); the filter is `records.RecordFilter`, the one the TUI uses.
 """
@@ -13,16 +14,23 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterable, Sequence
-from typing import IO, Any, Protocol
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
-from kafkatui.cluster.api import RecordDecoder
 from kafkatui.decode.model import Decoded
+from kafkatui.decode.plain import CONTROL_BYTES
 from kafkatui.decode.wire import schema_id_of
 from kafkatui.records.filter import RecordFilter
-from kafkatui.records.text import decoded_text, dumps, escape_line, header_map
+from kafkatui.records.text import decoded_text, dumps, encode_str, escape_line, header_map
+
+if TYPE_CHECKING:
+    from kafkatui.cluster.api import RecordDecoder
 
 _MILLIS = tuple(f"{n:03d}" for n in range(1000))
 _KEY_CACHE_MAX = 65_536  # decoded keys kept: high-cardinality keys (user ids) must fit
+#: first bytes after which valid, printable UTF-8 can only be text to auto-detection:
+#: printable ASCII that opens no JSON (`{`, `[`, `"`) and is not whitespace. A zero byte
+#: may start a wire header; other bytes take the decoder.
+_PLAIN_START = tuple(0x21 <= b <= 0x7E and b not in b'{["' for b in range(256))
 _FORMAT_JSON = {
     name: f'"{name}"' for name in ("avro", "protobuf", "json-schema", "json", "text", "hex", "null")
 }
@@ -50,6 +58,21 @@ class MessageLike(Protocol):
     def key(self) -> bytes | None: ...
     def value(self) -> bytes | None: ...
     def headers(self) -> Any: ...
+
+
+def plain_text_json(data: bytes) -> str | None:
+    """The JSON string of a payload that `AutoDecoder` reads as text (format "text" in auto
+    and in `text` mode alike), found without the decoder; None when that is not certain
+    (then the decoder decides). Keys are mostly ids and names: this is their path."""
+    if not data or not _PLAIN_START[data[0]]:
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if len(data.translate(None, CONTROL_BYTES)) != len(data):  # plain.is_printable, inlined
+        return None
+    return encode_str(text)
 
 
 class _Fields:
@@ -99,6 +122,12 @@ class RecordFormatter:
         self.value_format = value_format
         self.filter = RecordFilter(filter_text or "")
         self._key_cache: dict[bytes | None, _Fields] = {}
+        # the line loops' view of a key: (value JSON, format JSON, error members)
+        self._key_parts_cache: dict[bytes | None, tuple[str, str, str]] = {}
+        self._plain_keys = key_format in ("auto", "text")
+        self._cache_text_keys = True
+        self._records_seen = 0  # by the line loops, to judge the key cache
+        self._records_at_clear = 0
         # wire header -> (one-pass Avro-to-JSON reader, the line's value_format and schema_id
         # members); see decode.avro_json
         self._transcoders: dict[bytes, _Transcoding] = {}
@@ -140,43 +169,46 @@ class RecordFormatter:
     def _hex_lines(self, messages: Sequence[MessageLike]) -> list[str]:
         """`--value-format hex`, the raw tail: no decoder for values, one f-string a line."""
         prefix = f'{{"topic":{dumps(messages[0].topic())},"partition":'
-        key_cache, key_of, stamp = self._key_cache, self._key, self._stamp
+        key_cache, key_parts, key_of = self._key_parts_cache, self._key_parts, self._key
+        stamp = self._stamp
         # the current second [second_start, second_end) in ms, and its text up to the dot
         second_start, second_end, second_text = 0, 0, ""
         lines: list[str] = []
         append = lines.append
         for msg in messages:
             raw_key = msg.key()
-            key = key_cache.get(raw_key) or key_of(raw_key)
+            key_json, key_format, key_error = key_cache.get(raw_key) or key_parts(raw_key)
             raw_value = msg.value()
             timestamp = msg.timestamp()[1]
             if not second_start <= timestamp < second_end:
                 if timestamp < 0:  # no timestamp: the one line takes the generic path
-                    append(self._jsonl_line(msg, key, self._value(raw_value)))
+                    append(self._jsonl_line(msg, key_of(raw_key), self._value(raw_value)))
                     continue
                 second_text = stamp(timestamp)[:-5]
                 second_start = timestamp - timestamp % 1000
                 second_end = second_start + 1000
             if raw_value is None:
-                append(self._jsonl_line(msg, key, self._value(raw_value)))
+                append(self._jsonl_line(msg, key_of(raw_key), self._value(raw_value)))
                 continue
             headers = msg.headers()
             append(
                 f'{prefix}{msg.partition()},"offset":{msg.offset()},"timestamp":{second_text}'
-                f'{_MILLIS[timestamp - second_start]}Z","key":{key.value_json},'
+                f'{_MILLIS[timestamp - second_start]}Z","key":{key_json},'
                 f'"value":"{raw_value.hex()}",'
                 f'"headers":{dumps(header_map(headers)) if headers else "{}"},'
-                f'"key_format":{key.format_json},"value_format":"hex",'
-                f'"schema_id":null{key.error_json}}}\n'
+                f'"key_format":{key_format},"value_format":"hex",'
+                f'"schema_id":null{key_error}}}\n'
             )
         return lines
 
     def _jsonl_lines(self, messages: Sequence[MessageLike]) -> list[str]:
         """The hot path: `_jsonl_line` inlined, with the per-record work cut to the bone."""
+        self._records_seen += len(messages)
         if self.value_format == "hex":
             return self._hex_lines(messages)
         prefix = f'{{"topic":{dumps(messages[0].topic())},"partition":'
-        key_cache, key_of, value_of, stamp = self._key_cache, self._key, self._value, self._stamp
+        key_cache, key_parts, key_of = self._key_parts_cache, self._key_parts, self._key
+        value_of, stamp = self._value, self._stamp
         transcoders, find_transcoder = self._transcoders, self._transcoder
         look_for_avro = self._find_transcoder is not None
         # the current second [second_start, second_end) in ms, and its text up to the dot
@@ -189,12 +221,12 @@ class RecordFormatter:
         append = lines.append
         for msg in messages:
             raw_key = msg.key()
-            key = key_cache.get(raw_key) or key_of(raw_key)
+            key_json, key_format, key_error = key_cache.get(raw_key) or key_parts(raw_key)
             raw_value = msg.value()
             timestamp = msg.timestamp()[1]
             if not second_start <= timestamp < second_end:
                 if timestamp < 0:  # no timestamp: the one line takes the generic path
-                    append(self._jsonl_line(msg, key, value_of(raw_value)))
+                    append(self._jsonl_line(msg, key_of(raw_key), value_of(raw_value)))
                     continue
                 second_text = stamp(timestamp)[:-5]
                 second_start = timestamp - timestamp % 1000
@@ -222,10 +254,10 @@ class RecordFormatter:
             headers = msg.headers()
             append(
                 f'{prefix}{msg.partition()},"offset":{msg.offset()},"timestamp":{second_text}'
-                f'{_MILLIS[timestamp - second_start]}Z","key":{key.value_json},'
+                f'{_MILLIS[timestamp - second_start]}Z","key":{key_json},'
                 f'"value":{value_json},'
                 f'"headers":{dumps(header_map(headers)) if headers else "{}"},'
-                f'"key_format":{key.format_json},{value_tail}{key.error_json}{value_error}}}\n'
+                f'"key_format":{key_format},{value_tail}{key_error}{value_error}}}\n'
             )
         return lines
 
@@ -285,6 +317,29 @@ class RecordFormatter:
                 self.decoder.decode(data, is_key=True, fmt=self.key_format), "key"
             )
         return cached
+
+    def _key_parts(self, data: bytes | None) -> tuple[str, str, str]:
+        """(value JSON, format JSON, error members) of a key for the line loops, cached.
+        Plain text keys skip the decoder, and stop being cached once most keys turn out
+        to be new (ids): building one again costs less than keeping it."""
+        text_json = plain_text_json(data) if data and self._plain_keys else None
+        if text_json is not None:
+            parts = (text_json, '"text"', "")
+            if not self._cache_text_keys:
+                return parts
+        else:
+            key = self._key(data)
+            parts = (key.value_json, key.format_json, key.error_json)
+        cache = self._key_parts_cache
+        if len(cache) >= _KEY_CACHE_MAX:
+            # a full cache: most of the records since it was empty missed it when it took
+            # fewer than two records per key
+            if self._records_seen - self._records_at_clear < 2 * _KEY_CACHE_MAX:
+                self._cache_text_keys = False
+            self._records_at_clear = self._records_seen
+            cache.clear()
+        cache[data] = parts
+        return parts
 
     def _value(self, data: bytes | None) -> _Fields:
         return _Fields(self.decoder.decode(data, is_key=False, fmt=self.value_format), "value")

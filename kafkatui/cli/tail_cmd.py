@@ -26,9 +26,8 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from kafkatui.cluster.api import TailStart
 from kafkatui.cluster.errors import InvalidInput
-from kafkatui.cluster.resets import parse_datetime
+from kafkatui.cluster.tail_start import TailStart
 from kafkatui.decode.auto import FORMATS
 
 if TYPE_CHECKING:
@@ -120,6 +119,8 @@ def parse_from(text: str | None, partitions: list[int] | None, *, follow: bool) 
 
 def parse_time_ms(text: str) -> int:
     """ISO 8601 date or date-time to epoch milliseconds; no zone means UTC."""
+    from kafkatui.cluster.resets import parse_datetime  # its models cost a tail's start-up
+
     try:
         return parse_datetime(text)
     except InvalidInput:

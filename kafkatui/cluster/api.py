@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from kafkatui.cluster.deep_models import (
@@ -46,6 +45,7 @@ from kafkatui.cluster.models import (
     TopicPartition,
     TopicSummary,
 )
+from kafkatui.cluster.tail_start import TailStart as TailStart
 from kafkatui.decode.model import Decoded
 
 if TYPE_CHECKING:
@@ -261,15 +261,6 @@ class TransfersApi(Protocol):
     def plan_copy(self, request: CopyRequest) -> TransferReport: ...
     def copy(self, request: CopyRequest) -> TransferReport: ...  # (changes)
     def cancel(self) -> None: ...
-
-
-@dataclass(frozen=True)
-class TailStart:
-    """Where a tail starts. mode: earliest | latest | offset | last | timestamp."""
-
-    mode: Literal["earliest", "latest", "offset", "last", "timestamp"] = "latest"
-    value: int | None = None  # offset, N for `last`, epoch ms for `timestamp`
-    partitions: tuple[int, ...] | None = None  # None: all partitions
 
 
 class TailSession(Protocol):

@@ -53,16 +53,13 @@ from kafkatui.cluster.kafka_errors import (
 
 # kept importable from here, where they used to live
 from kafkatui.cluster.kafka_errors import kafka_error_of as kafka_error_of
+from kafkatui.cluster.librdkafka_log import LOG as LOG
 from kafkatui.cluster.lifetime import on_foreign_thread, park, release_parked, weak_callback
 from kafkatui.cluster.models import ConfigEntry
 from kafkatui.cluster.offset_retry import LEADER_MOVING_CODES, OFFSET_ATTEMPTS, pause_before
 from kafkatui.cluster.settings import ConnectionSettings
 
 T = TypeVar("T")
-
-#: librdkafka logs go here (never straight to stderr, which would tear a TUI apart).
-LOG = logging.getLogger("kafkatui.librdkafka")
-LOG.addHandler(logging.NullHandler())
 
 _WATERMARK_SPECS = (type(OffsetSpec.earliest()), type(OffsetSpec.latest()))
 #: a partition that got no answer, or not from its leader: the leader known may be gone

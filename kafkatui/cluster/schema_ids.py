@@ -19,8 +19,8 @@ import httpx
 
 from kafkatui.cluster.errors import NotFound, RemoteError
 from kafkatui.cluster.http import build_client, to_error
-from kafkatui.cluster.models import SchemaVersion
 from kafkatui.cluster.settings import HttpEndpoint
+from kafkatui.decode.model import SchemaVersion
 
 
 class SchemaIdLookup:

@@ -18,18 +18,18 @@ from typing import Any
 from confluent_kafka import Consumer, KafkaError, KafkaException, Message
 from confluent_kafka import TopicPartition as KafkaTopicPartition
 
-from kafkatui.cluster.api import TailStart
 from kafkatui.cluster.errors import (
     ConnectionFailed,
     InvalidInput,
     KafkaTuiError,
     NotFound,
 )
-from kafkatui.cluster.kafka_admin import LOG
 from kafkatui.cluster.kafka_errors import kafka_error_of, translate
+from kafkatui.cluster.librdkafka_log import LOG
 from kafkatui.cluster.lifetime import on_foreign_thread, park, release_parked, weak_callback
 from kafkatui.cluster.offset_retry import LEADER_MOVING_CODES, OFFSET_ATTEMPTS, pause_before
 from kafkatui.cluster.settings import ConnectionSettings
+from kafkatui.cluster.tail_start import TailStart
 
 # ListOffsets "timestamps" that ask for the log start / the end of the log.
 _EARLIEST_TS = -2
@@ -56,6 +56,7 @@ _TAIL_FIXED: dict[str, object] = {
 }
 
 
+_FIRST_BATCH = 500  # records: the first lines out without waiting for a full batch
 PREFETCH_KBYTES = 65_536  # librdkafka's read-ahead for one reader, the memory it may take
 
 
@@ -101,6 +102,7 @@ class TailReader:
         self._consumer: Consumer | None = None
         self._all_partitions = False
         self._next_metadata_check = 0.0
+        self._first_batch_read = False
 
     # ---- lifecycle ---------------------------------------------------------------
     def open(self) -> None:
@@ -172,7 +174,7 @@ class TailReader:
             self._maybe_add_partitions()
         try:
             # Any: the hot loop below must not pay for casts on every record
-            messages: list[Any] = consumer.consume(self.batch_size, timeout)
+            messages: list[Any] = consumer.consume(self._wanted(), timeout)
         except KafkaException as exc:
             self.error = _kafka_text(exc)
             return []
@@ -213,6 +215,20 @@ class TailReader:
                 yield batch
 
     # ---- internals ---------------------------------------------------------------
+    def _wanted(self) -> int:
+        """How many messages to ask `consume` for: it returns when it has that many or at
+        the timeout. The first batch is small, so that the first lines come out as soon as
+        a fetch arrives; with `until_end`, never more than the offsets left before the end,
+        or the last batch waits out the timeout. (Where offsets hold no record, such as
+        transaction markers, end-of-partition events make up the count, or the timeout.)"""
+        wanted = self.batch_size if self._first_batch_read else min(self.batch_size, _FIRST_BATCH)
+        self._first_batch_read = True
+        if not self.until_end:
+            return wanted
+        ends, expected = self.end_at_start, self.next_offsets
+        left = sum(ends[p] - expected[p] for p in self.pending_end)
+        return max(1, min(wanted, left))
+
     def _assign(self, start: TailStart) -> None:
         consumer = self._require_consumer()
         partitions = self._partitions(start.partitions)

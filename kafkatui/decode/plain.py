@@ -17,7 +17,7 @@ from kafkatui.decode.errors import DecodeFailure
 MAX_JSON_DEPTH = 200
 _JSON_OPENERS = frozenset('{["')
 # C0 controls other than tab, newline and carriage return, and DEL: not "text".
-_CONTROL = bytes(b for b in range(0x20) if b not in b"\t\n\r") + b"\x7f"
+CONTROL_BYTES = bytes(b for b in range(0x20) if b not in b"\t\n\r") + b"\x7f"
 
 
 def _reject_constant(name: str) -> Any:
@@ -69,7 +69,7 @@ def looks_like_json(text: str) -> bool:
 
 
 def is_printable(data: bytes) -> bool:
-    return len(data.translate(None, _CONTROL)) == len(data)
+    return len(data.translate(None, CONTROL_BYTES)) == len(data)
 
 
 def detect(data: bytes) -> tuple[str, Any]:

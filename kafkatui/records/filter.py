@@ -26,10 +26,13 @@ Header matching is cheap and exact, so it is done here as in `matches`.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from kafkatui.cluster.models import RawRecord
 from kafkatui.records.text import header_text
-from kafkatui.records.view import RecordView
+
+if TYPE_CHECKING:  # only annotations: the CLI tail need not import the models
+    from kafkatui.cluster.models import RawRecord
+    from kafkatui.records.view import RecordView
 
 # Characters a decoder can put into the text that are not in the payload verbatim: JSON
 # punctuation and escapes, the characters of reformatted numbers and of hex.

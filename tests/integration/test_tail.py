@@ -74,6 +74,25 @@ def test_earliest_until_end_reads_everything_in_order(
     assert got == {0: list(range(10)), 1: list(range(20))}
 
 
+def test_until_end_asks_for_no_more_than_is_left(
+    sandbox_settings: ConnectionSettings, topic: str
+) -> None:
+    """`consume` returns when it has as many messages as asked or at its timeout: the
+    reader asks for the records left before the end, so the last batch never waits."""
+    reader = TailReader(sandbox_settings, topic, TailStart("earliest"), until_end=True)
+    reader.open()
+    try:
+        started = time.monotonic()
+        got: list[Any] = []
+        while not reader.done and time.monotonic() - started < 60:
+            got += reader.poll(20.0)  # the old last batch waited these 20 s out
+        elapsed = time.monotonic() - started
+    finally:
+        reader.close()
+    assert len(got) == 30
+    assert elapsed < 10, f"the read took {elapsed:.1f} s: a batch waited for its timeout"
+
+
 def test_latest_until_end_is_done_at_once(sandbox_settings: ConnectionSettings, topic: str) -> None:
     assert read_all(sandbox_settings, topic, TailStart("latest")) == []
 

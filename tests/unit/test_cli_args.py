@@ -27,6 +27,45 @@ from kafkatui.cluster.models import ResetMode
 
 
 # ---- global options ----------------------------------------------------------------
+def test_every_command_is_found_under_its_name() -> None:
+    """The name -> module table behind the one-command parser matches the commands."""
+    _parser, runners = cli.build_parser()
+    assert sorted(runners) == sorted(cli.COMMAND_MODULES)
+    for name in cli.COMMAND_MODULES:
+        _parser, runners = cli.build_parser(name)
+        assert list(runners) == [name]
+
+
+@pytest.mark.parametrize(
+    ("argv", "command"),
+    [
+        (["tail", "t"], "tail"),
+        (["-b", "k:9092", "--read-only", "-X", "a=b", "tail", "t"], "tail"),
+        (["--bootstrap-server=k:9092", "reset-offsets", "g"], "reset-offsets"),
+        (["--profile", "tail", "groups"], "groups"),  # an option's value is not the command
+        (["--connect", "c=http://x", "check"], "check"),
+        (["--prof", "tail", "groups"], None),  # abbreviated: argparse decides
+        (["-bk:9092", "tail", "t"], None),
+        (["--help"], None),
+        ([], None),
+        (["-b"], None),
+        (["nonsense", "tail"], None),
+    ],
+)
+def test_the_named_command_is_found_only_when_certain(
+    argv: list[str], command: str | None
+) -> None:
+    assert cli.named_command(argv) == command
+
+
+def test_the_one_command_parser_reads_what_the_full_one_reads() -> None:
+    argv = ["-b", "k1:9092", "tail", "t", "--until-end", "--value-format", "hex"]
+    full = cli.build_parser()[0].parse_args(argv)
+    cli._merge_globals(full)
+    assert cli.parse_args(argv)[0] == full
+    assert full.value_format == "hex"
+
+
 def test_global_options_are_accepted_before_and_after_the_subcommand() -> None:
     before, _ = cli.parse_args(["-b", "k1:9092", "--read-only", "groups", "--json"])
     after, _ = cli.parse_args(["groups", "--json", "-b", "k1:9092", "--read-only"])

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import base64
 import json
+import random
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
-from kafkatui.cli.output import RecordFormatter, table
+import kafkatui.cli.output as output
+from kafkatui.cli.output import RecordFormatter, plain_text_json, table
 from kafkatui.decode.auto import AutoDecoder
 from kafkatui.decode.model import Decoded
 from kafkatui.records.text import decoded_text, header_map, rfc3339_ms
@@ -176,6 +179,80 @@ def test_key_cache_does_not_leak_between_different_keys() -> None:
     msgs = [Msg(b"v", _key=k) for k in (b"a", b"b", b"a", None, b"\x00\x01")]
     keys = [(d["key"], d["key_format"]) for d in _lines(msgs)]
     assert keys == [("a", "text"), ("b", "text"), ("a", "text"), (None, "null"), ("0001", "hex")]
+
+
+def _plain_text_samples() -> list[bytes]:
+    rng = random.Random(5)
+    samples = [bytes([b]) for b in range(256)]
+    samples += [bytes([b]) + b"-id" for b in range(256)]  # every first byte
+    samples += [b"id-" + bytes([b]) for b in range(256)]  # every later byte
+    samples += [
+        b"",
+        b"caf\xc3\xa9",
+        b"\xc3\xa9t\xc3\xa9",
+        b"a\xff",
+        b' {"a": 1}',
+        b'{"a": 1}',
+        b'["x"]',
+        b'"quoted"',
+        b"\xc2\xa0[1]",  # a non-ASCII space before JSON
+        b"\x00\x00\x00\x00\x05x",
+        b'a"b\\c',
+        b"123",
+        b"true",
+        b"-1",
+        b"a\tb\nc\rd",
+        str(uuid.UUID(int=7)).encode(),
+    ]
+    for low, high, longest in ((0, 256, 12), (32, 127, 40)):  # any bytes, printable ASCII
+        samples += [
+            bytes(rng.randrange(low, high) for _ in range(rng.randrange(1, longest)))
+            for _ in range(3000)
+        ]
+    return samples
+
+
+@pytest.mark.parametrize("key_format", ["auto", "text"])
+def test_plain_text_keys_equal_what_the_decoder_makes(key_format: str) -> None:
+    """The decoder-free key path answers only where the decoder says text, and alike."""
+    decoder = AutoDecoder(None)
+    answered = 0
+    for data in _plain_text_samples():
+        found = plain_text_json(data)
+        if found is None:
+            continue
+        answered += 1
+        decoded = decoder.decode(data, is_key=True, fmt=key_format)
+        assert (decoded.format, decoded.error) == ("text", None), data
+        assert json.loads(found) == decoded.value, data
+        assert found == output.dumps(decoded.value), data
+    assert answered > 3000  # the printable samples took the fast path
+
+
+def test_distinct_keys_beyond_the_key_cache_keep_every_line_right(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Keys that never repeat fill the cache once; it then stops keeping text keys, and
+    every line (text, JSON and undecodable keys among them) still equals the reference."""
+    monkeypatch.setattr(output, "_KEY_CACHE_MAX", 64)
+    keys = [str(uuid.UUID(int=n)).encode() for n in range(300)]
+    keys[10::37] = [b'{"id": %d}' % n for n in range(len(keys[10::37]))]
+    keys[20::41] = [b"\xfe\xff%d" % n for n in range(len(keys[20::41]))]
+    msgs = [Msg(b"v%d" % n, _key=k, _offset=n) for n, k in enumerate(keys + keys[:50])]
+    formatter = RecordFormatter(AutoDecoder(None), value_format="hex")
+    lines = [json.loads(line) for start in range(0, len(msgs), 25)
+             for line in formatter.format(msgs[start : start + 25])]  # fmt: skip
+    assert lines == [_reference(m, value_format="hex") for m in msgs]
+    assert len(formatter._key_parts_cache) < 64  # only the decoder's keys are kept now
+
+
+def test_repeated_keys_stay_cached(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(output, "_KEY_CACHE_MAX", 64)
+    keys = [b"user-%d" % (n % 40) for n in range(400)]
+    formatter = RecordFormatter(AutoDecoder(None))
+    lines = formatter.format([Msg(b"v", _key=k) for k in keys])
+    assert [json.loads(line)["key"] for line in lines] == [k.decode() for k in keys]
+    assert len(formatter._key_parts_cache) == 40
 
 
 def test_filter_searches_the_decoded_key_and_value_text() -> None:
