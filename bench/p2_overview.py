@@ -122,13 +122,17 @@ def core_calls(cluster: BenchCluster) -> dict[str, float]:
     }
 
 
-def kaskade_run(tmux: Tmux, cluster: BenchCluster, env: dict[str, str], home: Path) -> dict:
+def kaskade_run(
+    tmux: Tmux, cluster: BenchCluster, env: dict[str, str], home: Path, on_screen: str = ""
+) -> dict:
+    """kaskade admin until a topic matching `on_screen` (default: a workload topic) shows,
+    and until its log says its first refresh completed."""
     log = home / "state" / "kaskade" / "kaskade.log"
     log.unlink(missing_ok=True)
     command = [str(kaskade()), "admin", "-b", cluster.bootstrap, "--refresh-interval", "0"]
     started = tmux.run(command, env)
     try:
-        first = tmux.wait_for(TOPIC_ON_SCREEN, started, timeout_s=300)
+        first = tmux.wait_for(on_screen or TOPIC_ON_SCREEN, started, timeout_s=300)
         deadline = started + 600
         while "admin refresh completed" not in (log.read_text() if log.exists() else ""):
             if time.perf_counter() > deadline:
@@ -150,8 +154,11 @@ class TmuxFirstRows:
     """`kafkatui` in tmux until a workload topic is on screen. After one run that shows
     none within TMUX_TIMEOUT_S, later runs are skipped (each would wait as long again)."""
 
-    def __init__(self, tmux: Tmux, cluster: BenchCluster, env: dict[str, str]) -> None:
+    def __init__(
+        self, tmux: Tmux, cluster: BenchCluster, env: dict[str, str], on_screen: str = ""
+    ) -> None:
         self.tmux, self.cluster, self.env = tmux, cluster, env
+        self.on_screen = on_screen or TOPIC_ON_SCREEN
         self.timed_out = False
 
     def __call__(self) -> dict[str, float]:
@@ -159,7 +166,7 @@ class TmuxFirstRows:
             raise TimeoutError(f"skipped: an earlier run showed no row in {TMUX_TIMEOUT_S:.0f} s")
         started = self.tmux.run([*kafkatui_command(), "-b", self.cluster.bootstrap], self.env)
         try:
-            return {"first_rows": self.tmux.wait_for(TOPIC_ON_SCREEN, started, TMUX_TIMEOUT_S)}
+            return {"first_rows": self.tmux.wait_for(self.on_screen, started, TMUX_TIMEOUT_S)}
         except TimeoutError:
             self.timed_out = True
             raise TimeoutError(f"no topic row on screen within {TMUX_TIMEOUT_S:.0f} s") from None
