@@ -76,10 +76,12 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         else:
             run_sharded(workers, share)
     finally:
-        shown.done()
-    scanned, _total, matches = tally.sums()
-    if shown.enabled:
+        # the first process drew while the others still read: end on every share's count
+        scanned, total, matches = tally.sums()
         elapsed = time.monotonic() - began
+        shown.show(progress_line(label, scanned, total, elapsed), force=True)
+        shown.done()
+    if shown.enabled:
         print(f"{matches} matches in {scanned:,} records ({elapsed:.1f} s)", file=sys.stderr)
     return 0 if matches else 1
 
@@ -111,7 +113,7 @@ def _find_share(
 
     def progress(p: ScanProgress) -> None:
         tally.put(index, p.scanned, p.total, matches)
-        if show is not None:
+        if show is not None and tally.all_opened():  # a total missing a share would lie
             scanned, total, _ = tally.sums()
             show(progress_line(label, scanned, total, p.elapsed_s))
 
@@ -123,19 +125,25 @@ class Tally:
     """Records scanned, records to scan and matches of each process of one find, in
     memory the forked processes share (mapped before the fork)."""
 
-    _SLOT = struct.Struct("qqq")
+    _SLOT = struct.Struct("qqqq")  # scanned, total, matches, opened (1 once put)
 
     def __init__(self, processes: int) -> None:
         self._count = processes
         self._memory = mmap.mmap(-1, self._SLOT.size * processes)
 
     def put(self, index: int, scanned: int, total: int, matches: int) -> None:
-        self._SLOT.pack_into(self._memory, index * self._SLOT.size, scanned, total, matches)
+        self._SLOT.pack_into(self._memory, index * self._SLOT.size, scanned, total, matches, 1)
+
+    def _rows(self) -> list[tuple[int, ...]]:
+        return [self._SLOT.unpack_from(self._memory, i * self._SLOT.size)
+                for i in range(self._count)]  # fmt: skip
+
+    def all_opened(self) -> bool:
+        """Every process knows its share's total (its scan is open)."""
+        return all(row[3] for row in self._rows())
 
     def sums(self) -> tuple[int, int, int]:
-        rows = [self._SLOT.unpack_from(self._memory, i * self._SLOT.size)
-                for i in range(self._count)]  # fmt: skip
-        scanned, total, matches = (sum(column) for column in zip(*rows, strict=True))
+        scanned, total, matches, _ = (sum(column) for column in zip(*self._rows(), strict=True))
         return scanned, total, matches
 
 
