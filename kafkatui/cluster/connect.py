@@ -65,8 +65,9 @@ def validate_name(name: str) -> str:
     return quote(name, safe="")
 
 
-def parse_status(cluster: str, name: str, status: Mapping[str, Any] | None,
-                 info: Mapping[str, Any] | None = None) -> ConnectorStatus:
+def parse_status(
+    cluster: str, name: str, status: Mapping[str, Any] | None, info: Mapping[str, Any] | None = None
+) -> ConnectorStatus:
     """A ConnectorStatus from Connect's status (and optional info) documents."""
     status = status or {}
     info = info or {}
@@ -123,13 +124,16 @@ class Connect:
         return list(self._endpoints)
 
     def list(self, cluster: str) -> list[ConnectorStatus]:
-        body = self._call(cluster, "GET", "/connectors",
-                          params=[("expand", "status"), ("expand", "info")])
+        body = self._call(
+            cluster, "GET", "/connectors", params=[("expand", "status"), ("expand", "info")]
+        )
         if not isinstance(body, dict):
             return []
         return sorted(
-            (parse_status(cluster, name, doc.get("status"), doc.get("info"))
-             for name, doc in body.items()),
+            (
+                parse_status(cluster, name, doc.get("status"), doc.get("info"))
+                for name, doc in body.items()
+            ),
             key=lambda c: c.name,
         )
 
@@ -140,13 +144,15 @@ class Connect:
         return parse_status(cluster, name, status, info)
 
     def config(self, cluster: str, name: str) -> dict[str, str]:
-        body = self._call(cluster, "GET", f"/connectors/{validate_name(name)}/config",
-                          what=f"connector {name}")
+        body = self._call(
+            cluster, "GET", f"/connectors/{validate_name(name)}/config", what=f"connector {name}"
+        )
         return mask_config(body or {})
 
     def offsets(self, cluster: str, name: str) -> builtins.list[dict[str, Any]]:
-        body = self._call(cluster, "GET", f"/connectors/{validate_name(name)}/offsets",
-                          what=f"connector {name}")
+        body = self._call(
+            cluster, "GET", f"/connectors/{validate_name(name)}/offsets", what=f"connector {name}"
+        )
         return builtins.list((body or {}).get("offsets") or [])
 
     # ---- changing ----------------------------------------------------------------
@@ -158,8 +164,9 @@ class Connect:
 
     @changes("connector.delete", target=_target)
     def delete(self, cluster: str, name: str) -> None:
-        self._call(cluster, "DELETE", f"/connectors/{validate_name(name)}",
-                   what=f"connector {name}")
+        self._call(
+            cluster, "DELETE", f"/connectors/{validate_name(name)}", what=f"connector {name}"
+        )
 
     @changes("connector.pause", target=_target)
     def pause(self, cluster: str, name: str) -> None:
@@ -178,22 +185,34 @@ class Connect:
         self, cluster: str, name: str, include_tasks: bool = False, only_failed: bool = False
     ) -> None:
         params = {"includeTasks": _flag(include_tasks), "onlyFailed": _flag(only_failed)}
-        self._call(cluster, "POST", f"/connectors/{validate_name(name)}/restart",
-                   params=params, what=f"connector {name}")
+        self._call(
+            cluster,
+            "POST",
+            f"/connectors/{validate_name(name)}/restart",
+            params=params,
+            what=f"connector {name}",
+        )
 
     @changes("connector.restart_task", target=_target)
     def restart_task(self, cluster: str, name: str, task_id: int) -> None:
         if task_id < 0:
             raise InvalidInput(f"task id must be 0 or more, not {task_id}")
-        self._call(cluster, "POST",
-                   f"/connectors/{validate_name(name)}/tasks/{int(task_id)}/restart",
-                   what=f"task {task_id} of connector {name}")
+        self._call(
+            cluster,
+            "POST",
+            f"/connectors/{validate_name(name)}/tasks/{int(task_id)}/restart",
+            what=f"task {task_id} of connector {name}",
+        )
 
     @changes("connector.reset_offsets", target=_target)
     def reset_offsets(self, cluster: str, name: str) -> None:
         self._require_stopped(cluster, name, "reset its offsets")
-        self._call(cluster, "DELETE", f"/connectors/{validate_name(name)}/offsets",
-                   what=f"connector {name}")
+        self._call(
+            cluster,
+            "DELETE",
+            f"/connectors/{validate_name(name)}/offsets",
+            what=f"connector {name}",
+        )
 
     @changes("connector.alter_offsets", target=_target)
     def alter_offsets(
@@ -202,8 +221,13 @@ class Connect:
         if not offsets or not all(isinstance(o, dict) and "partition" in o for o in offsets):
             raise InvalidInput('offsets must be a non-empty list of {"partition", "offset"} items')
         self._require_stopped(cluster, name, "alter its offsets")
-        self._call(cluster, "PATCH", f"/connectors/{validate_name(name)}/offsets",
-                   json={"offsets": offsets}, what=f"connector {name}")
+        self._call(
+            cluster,
+            "PATCH",
+            f"/connectors/{validate_name(name)}/offsets",
+            json={"offsets": offsets},
+            what=f"connector {name}",
+        )
 
     def close(self) -> None:
         with self._lock:
@@ -213,8 +237,9 @@ class Connect:
 
     # ---- plumbing ----------------------------------------------------------------
     def _put_state(self, cluster: str, name: str, verb: str) -> None:
-        self._call(cluster, "PUT", f"/connectors/{validate_name(name)}/{verb}",
-                   what=f"connector {name}")
+        self._call(
+            cluster, "PUT", f"/connectors/{validate_name(name)}/{verb}", what=f"connector {name}"
+        )
 
     def _require_stopped(self, cluster: str, name: str, doing: str) -> None:
         state = self.status(cluster, name).state
@@ -235,8 +260,16 @@ class Connect:
                 client = self._clients[cluster] = build_client(endpoint)
         return client, endpoint
 
-    def _call(self, cluster: str, method: str, path: str, *, what: str = "",
-              params: Any = None, json: Any = None) -> Any:
+    def _call(
+        self,
+        cluster: str,
+        method: str,
+        path: str,
+        *,
+        what: str = "",
+        params: Any = None,
+        json: Any = None,
+    ) -> Any:
         client, endpoint = self._client(cluster)
         try:
             response = client.request(method, path, params=params, json=json)

@@ -25,6 +25,7 @@ from kafkatui.cluster.connection import NotTranslatable, kafka_python_config
 from kafkatui.cluster.errors import (
     AuthenticationFailed,
     ConnectionFailed,
+    CoordinatorMoved,
     InvalidInput,
     KafkaTuiError,
     NotAvailable,
@@ -56,6 +57,14 @@ _NOT_FOUND = {
 }
 _REFUSED = {"NonEmptyGroupError", "GroupSubscribedToTopicError", "RebalanceInProgressError"}
 _INVALID = {"InvalidTopicError", "InvalidGroupIdError", "InvalidProducerEpochError"}
+#: a request to one broker failed (its connection closed under it: `Cancelled`), or a
+#: group's coordinator moved: that broker, not the cluster, is unreachable
+_COORDINATOR_MOVED = {
+    "Cancelled",
+    "NotCoordinatorError",
+    "CoordinatorNotAvailableError",
+    "CoordinatorLoadInProgressError",
+}
 _UNREACHABLE = {
     "KafkaTimeoutError",
     "NoBrokersAvailable",
@@ -114,8 +123,8 @@ class DeepAdmin:
             raise self._went_down(TimedOut(f"{what}: Kafka at {self._where} did not answer"))
         if "error" in box:
             failure = self.error(box["error"], what)
-            if isinstance(failure, ConnectionFailed):
-                self._went_down(failure)
+            if isinstance(failure, ConnectionFailed) and not isinstance(failure, CoordinatorMoved):
+                self._went_down(failure)  # one broker's trouble does not stop the others
             raise failure from box["error"]
         self._down = None
         return box["value"]
@@ -173,6 +182,9 @@ class DeepAdmin:
         """The kafkatui error for a kafka-python error class name (per-partition answers
         carry the class, not an exception)."""
         reason = reason or name
+        if name in _COORDINATOR_MOVED:
+            self._drop_client()  # a fresh client looks the coordinators up again
+            return CoordinatorMoved(f"{what}: the group's coordinator did not answer ({name})")
         if name in _UNREACHABLE:
             self._drop_client()
             return ConnectionFailed(

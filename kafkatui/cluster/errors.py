@@ -35,6 +35,12 @@ class ConnectionFailed(KafkaTuiError):
     service = "kafka"
 
 
+class CoordinatorMoved(ConnectionFailed):
+    """A consumer group's coordinator did not answer: its broker is down, or the group
+    moved to another broker. The rest of the cluster may well answer; asking again
+    finds the new coordinator."""
+
+
 class AuthenticationFailed(ConnectionFailed):
     """Credentials were rejected (SASL, TLS client certificate, HTTP 401/403)."""
 

@@ -45,9 +45,7 @@ def lag_seconds_findings(lags: Mapping[str, GroupLag], limit_s: float) -> list[F
     return findings
 
 
-def storm_findings(
-    rebalances: Mapping[str, int], threshold: int, window_s: float
-) -> list[Finding]:
+def storm_findings(rebalances: Mapping[str, int], threshold: int, window_s: float) -> list[Finding]:
     """REBALANCE_STORM: `threshold` or more rebalances seen within the sampling window."""
     return [
         Finding(

@@ -23,7 +23,12 @@ from confluent_kafka import ConsumerGroupTopicPartitions
 from confluent_kafka import TopicPartition as KafkaTopicPartition
 
 from kafkatui.cluster.deep_admin import DeepAdmin
-from kafkatui.cluster.errors import ConnectionFailed, KafkaTuiError, NotAvailable
+from kafkatui.cluster.errors import (
+    ConnectionFailed,
+    CoordinatorMoved,
+    KafkaTuiError,
+    NotAvailable,
+)
 from kafkatui.cluster.kafka_admin import KafkaAdmin
 
 T = TypeVar("T")
@@ -51,9 +56,11 @@ class CommittedOffsets:
         try:
             return self._batch(ids, wanted), {}
         except KafkaTuiError as err:
-            if len(ids) == 1 or isinstance(err, ConnectionFailed | NotAvailable):
+            whole_cluster = isinstance(err, ConnectionFailed | NotAvailable)
+            if len(ids) == 1 or (whole_cluster and not isinstance(err, CoordinatorMoved)):
                 return {}, dict.fromkeys(ids, err)  # the same answer for every group
-        # kafka-python fails a whole batch for one group's error: ask each alone to know
+        # kafka-python fails a whole batch for one group's error (one coordinator down,
+        # say): ask each alone, so the groups whose coordinators answer still get theirs
         found: dict[str, Offsets] = {}
         errors: dict[str, KafkaTuiError] = {}
         for gid in ids:

@@ -198,8 +198,13 @@ def _tls_hint(reason: str) -> str:
 def _reason(exc: BaseException) -> str:
     """A short cause without URLs (which could carry userinfo)."""
     text = str(exc) or type(exc).__name__
-    for marker in ("Connection refused", "Name or service not known", "No route to host",
-                   "Temporary failure in name resolution", "Network is unreachable"):
+    for marker in (
+        "Connection refused",
+        "Name or service not known",
+        "No route to host",
+        "Temporary failure in name resolution",
+        "Network is unreachable",
+    ):
         if marker in text:
             return marker.lower()
     return _first_line(text.split(" for url ")[0])

@@ -65,8 +65,6 @@ _AUTHORIZATION_CODES = {
 }
 
 
-
-
 def kafka_error(exc: BaseException | KafkaError) -> KafkaError | None:
     """The KafkaError behind a failure; a wait that ran out counts as a timeout."""
     err = kafka_error_of(exc)
@@ -130,5 +128,3 @@ def kafka_error_of(exc: BaseException | KafkaError) -> KafkaError | None:
     if isinstance(exc, KafkaError):
         return exc
     return None
-
-

@@ -46,8 +46,13 @@ from kafkatui.cluster.settings import HttpEndpoint, display_url
 T = TypeVar("T")
 
 COMPATIBILITY_LEVELS = (
-    "BACKWARD", "BACKWARD_TRANSITIVE", "FORWARD", "FORWARD_TRANSITIVE",
-    "FULL", "FULL_TRANSITIVE", "NONE",
+    "BACKWARD",
+    "BACKWARD_TRANSITIVE",
+    "FORWARD",
+    "FORWARD_TRANSITIVE",
+    "FULL",
+    "FULL_TRANSITIVE",
+    "NONE",
 )
 SCHEMA_TYPES = ("AVRO", "PROTOBUF", "JSON")
 _RETRY_WAIT_MS = 200
@@ -123,8 +128,9 @@ class Registry:
         _check_subject(subject)
         if version != "latest" and (not isinstance(version, int) or version < 1):
             raise InvalidInput(f"schema version must be 1 or more, or 'latest', not {version!r}")
-        found = self._run(lambda c: c.get_version(subject, version),
-                          f"version {version} of subject {subject}")
+        found = self._run(
+            lambda c: c.get_version(subject, version), f"version {version} of subject {subject}"
+        )
         return _to_version(found.schema, found.schema_id, found.subject or subject, found.version)
 
     def schema_by_id(self, schema_id: int) -> SchemaVersion:
@@ -163,8 +169,9 @@ class Registry:
         if subject is not None:
             _check_subject(subject)
             try:
-                return str(self._run(lambda c: c.get_compatibility(subject),
-                                     f"compatibility of {subject}"))
+                return str(
+                    self._run(lambda c: c.get_compatibility(subject), f"compatibility of {subject}")
+                )
             except NotFound:
                 pass  # no subject-level setting: the global level applies
         return str(self._run(lambda c: c.get_compatibility(None), "global compatibility"))
@@ -202,15 +209,16 @@ class Registry:
             )
         if subject is not None:
             _check_subject(subject)
-        self._run(lambda c: c.set_compatibility(subject, wanted),
-                  f"subject {subject}" if subject else "global compatibility")
+        self._run(
+            lambda c: c.set_compatibility(subject, wanted),
+            f"subject {subject}" if subject else "global compatibility",
+        )
 
     @changes("schema.register")
     def register(self, subject: str, schema: str, schema_type: str = "AVRO") -> int:
         _check_subject(subject)
         candidate = Schema(schema, _schema_type(schema_type))
-        return int(self._run(lambda c: c.register_schema(subject, candidate),
-                             f"subject {subject}"))
+        return int(self._run(lambda c: c.register_schema(subject, candidate), f"subject {subject}"))
 
     @changes("schema.delete_subject")
     def delete_subject(self, subject: str, permanent: bool = False) -> list[int]:
@@ -320,8 +328,9 @@ class Registry:
         return f"schema registry ({display_url(self.endpoint.url)})" if self.endpoint else ""
 
 
-def _to_version(schema: Schema, schema_id: int | None, subject: str | None,
-                version: int | None) -> SchemaVersion:
+def _to_version(
+    schema: Schema, schema_id: int | None, subject: str | None, version: int | None
+) -> SchemaVersion:
     return SchemaVersion(
         subject=subject or "",
         version=int(version or 0),
