@@ -356,14 +356,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run_tui(client: ClusterClient, config: LoadedConfig) -> int:
     """Open the TUI on `client` (the UI package is imported only now: the CLI stays fast)."""
     try:
-        app = importlib.import_module("kafkatui.ui.app")
+        importlib.import_module("textual")
+        ui = importlib.import_module("kafkatui.ui")
     except ModuleNotFoundError as exc:
-        if exc.name not in ("kafkatui.ui.app", "textual"):
+        if exc.name not in ("kafkatui.ui", "textual"):
             raise
         raise UsageError(
             "the TUI is not available in this installation; use a subcommand (kafkatui --help)"
         ) from None
-    result: int = app.run(client, config)
+    result: int = ui.run(client, config)
     return result
 
 
