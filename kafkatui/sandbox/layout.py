@@ -20,8 +20,8 @@ APICURIO_VERSION = "3.3.3"
 
 def state_dir() -> Path:
     explicit = os.environ.get("KAFKATUI_SANDBOX_DIR")
-    if explicit:
-        return Path(explicit)
+    if explicit:  # absolute: the processes run with the state dir as their cwd
+        return Path(explicit).absolute()
     base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
     return Path(base) / "kafkatui" / "sandbox"
 
@@ -30,7 +30,7 @@ def lib_dir() -> Path:
     """Jars are cached outside the state dir, so `down --purge` keeps downloads."""
     explicit = os.environ.get("KAFKATUI_SANDBOX_LIB")
     if explicit:
-        return Path(explicit)
+        return Path(explicit).absolute()
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "kafkatui" / f"sandbox-lib-{KAFKA_VERSION}-{APICURIO_VERSION}"
 
