@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
     from kafkatui.cluster.dlq import DlqSummary
-    from kafkatui.cluster.scan import PayloadTest, ScanProgress
+    from kafkatui.cluster.scan import PayloadSelect, ScanProgress
     from kafkatui.cluster.transfer import TransferReport
     from kafkatui.cluster.transfers import CopyRequest, RedriveRequest
 
@@ -236,9 +236,9 @@ class TopicScan(Protocol):
     def __exit__(self, *_exc: object) -> None: ...
     def cancel(self) -> None: ...
     def progress(self) -> ScanProgress: ...
-    def batches(self, keep: PayloadTest | None = None) -> Iterator[list[RawRecord]]:
-        """Batches in offset order per partition; with `keep`, only what it keeps (tried
-        on the raw key, value and headers), so a batch may be empty."""
+    def batches(self, keep: PayloadSelect | None = None) -> Iterator[list[RawRecord]]:
+        """Batches in offset order per partition; with `keep`, only the records it picks
+        (tried on a batch's raw keys, values and headers), so a batch may be empty."""
         ...
 
 

@@ -17,9 +17,15 @@ from kafkatui.cluster.models import RawRecord
 from kafkatui.cluster.settings import ConnectionSettings
 from kafkatui.cluster.tail import PREFETCH_KBYTES, TailReader
 
-#: a test on a record's raw key, value and headers: False skips it (find's pre-check)
-PayloadTest = Callable[
-    [bytes | None, bytes | None, Sequence[tuple[str, bytes | None]] | None], bool
+#: find's pre-check on a batch: (keys, values, headers) -> the indices of the records to
+#: keep (RecordFilter.may_match_batch)
+PayloadSelect = Callable[
+    [
+        Sequence[bytes | None],
+        Sequence[bytes | None],
+        Sequence[Sequence[tuple[str, bytes | None]] | None],
+    ],
+    list[int],
 ]
 
 
@@ -142,12 +148,17 @@ class Scan:
         # the last batches may be empty after the time filter: progress still ends full
         self.scanned = max(self.scanned, self.total)
 
-    def batches(self, keep: PayloadTest | None = None) -> Iterator[list[RawRecord]]:
+    def batches(self, keep: PayloadSelect | None = None) -> Iterator[list[RawRecord]]:
         """Batches of RawRecords, in offset order within each partition. With `keep`, only
-        the records it keeps (tried on the message's key, value and headers, before a
-        RawRecord is made); a batch may then be empty, so progress still moves."""
+        the records it keeps (tried on the messages' keys, values and headers, before
+        RawRecords are made); a batch may then be empty, so progress still moves."""
         topic = self.topic
         for batch in self.messages():
             if keep is not None:
-                batch = [m for m in batch if keep(m.key(), m.value(), m.headers())]
+                kept = keep(
+                    [m.key() for m in batch],
+                    [m.value() for m in batch],
+                    [m.headers() for m in batch],
+                )
+                batch = [batch[i] for i in kept]
             yield raw_records(batch, topic)

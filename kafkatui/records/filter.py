@@ -25,7 +25,9 @@ Header matching is cheap and exact, so it is done here as in `matches`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from kafkatui.records.text import header_text
@@ -34,6 +36,12 @@ if TYPE_CHECKING:  # only annotations: the CLI tail need not import the models
     from kafkatui.cluster.models import RawRecord
     from kafkatui.records.view import RecordView
 
+#: the only characters whose lower case holds ASCII, by that ASCII letter: İ (to i and a
+#: combining dot) and the Kelvin sign (to k)
+_LOWERS_TO_ASCII = {"i": "\u0130".encode(), "k": "\u212a".encode()}
+#: a payload's first byte that asks for the one-by-one test even without the text in it:
+#: the wire format's magic byte, a JSON text's string openers and JSON's whitespace
+_SUSPECT_STARTS = frozenset([b"\x00", b"{", b"[", b'"', b" ", b"\t", b"\n", b"\r"])
 # Characters a decoder can put into the text that are not in the payload verbatim: JSON
 # punctuation and escapes, the characters of reformatted numbers and of hex.
 _NEEDS_DECODE = frozenset('{}[],:"\\')
@@ -57,6 +65,7 @@ class RecordFilter:
         "_must_decode",
         "_needle",
         "_needle_bytes",
+        "_payload_test",
         "text",
     )
 
@@ -65,6 +74,7 @@ class RecordFilter:
         self._case_sensitive = any(ch.isupper() for ch in text)
         self._needle = text if self._case_sensitive else text.lower()
         self._needle_bytes = self._needle.encode("utf-8")
+        self._payload_test: Callable[[bytes | None], bool] | None = None
         self._must_decode = (
             any(ch in _NEEDS_DECODE for ch in text)
             or all(ch in _NUMBER_OR_HEX for ch in text)
@@ -107,26 +117,125 @@ class RecordFilter:
         """`may_match_raw` for a caller that has no RawRecord (a consumed message)."""
         if not self.text:
             return True
-        payload_may_match = self._payload_may_match
+        payload_may_match = self.payload_test()
         if payload_may_match(key) or payload_may_match(value):
             return True
         return bool(headers) and self._headers_match(headers)
 
-    def _payload_may_match(self, data: bytes | None) -> bool:
-        if data is None:
-            return False  # null has no text
-        if self._must_decode:
-            return True
-        if len(data) >= _WIRE_HEADER and data[0] == _WIRE_MAGIC:
-            return True
-        if data.isascii():
-            if self._needle_bytes in (data if self._case_sensitive else data.lower()):
-                return True  # the decode decides
-            return b"\\" in data and data.lstrip(_JSON_SPACE)[:1] in _JSON_STRING_OPENERS
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            return False  # shown as hex: random bytes, compressed or encrypted payloads
-        if "\\" in text and text.lstrip(_JSON_SPACE_TEXT)[:1] in _JSON_STRING_OPENERS_TEXT:
-            return True
-        return self._needle in (text if self._case_sensitive else text.lower())
+    def may_match_batch(
+        self,
+        keys: Sequence[bytes | None],
+        values: Sequence[bytes | None],
+        headers: Sequence[Headers],
+        value_text: Callable[[bytes], str | None] | None = None,
+    ) -> list[int]:
+        """The indices of the records that may match: `may_match_payloads` for a batch.
+
+        The costly tests (lower-casing, looking for the text) run once over the batch's
+        joined keys and joined values; only the records they cannot clear are tried one
+        by one. `value_text` (find's one-pass Avro text) gives a schema-registry value's
+        text, tried instead of "may match"; None where it has none.
+        """
+        if not self.text:
+            return list(range(len(values)))
+        payload_may_match, contains = self.payload_test(), self.contains
+        key_suspects = self._suspects(keys)
+        value_suspects = self._suspects(values)
+        header_suspects = {i for i, pairs in enumerate(headers) if pairs}
+
+        def may_match(i: int) -> bool:
+            if i in key_suspects and payload_may_match(keys[i]):
+                return True
+            if i in header_suspects and self._headers_match(headers[i]):
+                return True
+            if i not in value_suspects:
+                return False
+            value = values[i]
+            if value_text is not None and value is not None and value[:1] == b"\x00":
+                text = value_text(value)
+                if text is not None:
+                    return contains(text)
+            return payload_may_match(value)
+
+        return [i for i in sorted(key_suspects | value_suspects | header_suspects) if may_match(i)]
+
+    def _suspects(self, payloads: Sequence[bytes | None]) -> set[int]:
+        """The indices of the payloads `payload_test` may pass; the others it fails."""
+        present = [b"" if data is None else data for data in payloads]
+        if self._must_decode or not (self._case_sensitive or self._needle.isascii()):
+            return {i for i, data in enumerate(payloads) if data is not None}
+        blob = b"".join(present)
+        # payload i is blob[starts[i]:starts[i + 1]]
+        starts = [0, *accumulate(map(len, present))]
+        suspects = set(
+            _holders(self._needle_bytes, blob if self._case_sensitive else blob.lower(), starts)
+        )
+        if not self._case_sensitive:
+            for special in self._lowers_to_needle():
+                suspects.update(_holders(special, blob, starts))
+        # a wire-framed payload, or a JSON text that may hold an escape
+        if b"\x00" in blob or b"\\" in blob:
+            suspects.update(i for i, data in enumerate(present) if data[:1] in _SUSPECT_STARTS)
+        return suspects
+
+    def _lowers_to_needle(self) -> tuple[bytes, ...]:
+        """The UTF-8 of the non-ASCII characters whose lower case holds a letter of the
+        (lower-cased, ASCII) filter text: only those make a match that the bytes lack."""
+        if self._case_sensitive:
+            return ()
+        return tuple(utf8 for letter, utf8 in _LOWERS_TO_ASCII.items() if letter in self._needle)
+
+    def payload_test(self) -> Callable[[bytes | None], bool]:
+        """The pre-check on one key or value, as one function with its constants bound:
+        a scan calls it on every record. False only when no decoding of `data` can
+        match (an empty filter is the caller's case)."""
+        test = self._payload_test
+        if test is None:
+            test = self._payload_test = self._make_payload_test()
+        return test
+
+    def _make_payload_test(self) -> Callable[[bytes | None], bool]:
+        must_decode, case_sensitive = self._must_decode, self._case_sensitive
+        needle, needle_bytes = self._needle, self._needle_bytes
+        # Without these specials, an ASCII text is in the lower-cased text of valid UTF-8
+        # exactly when it is in the lower-cased bytes, so most non-ASCII payloads (random,
+        # compressed, encrypted) are judged without decoding them.
+        specials = self._lowers_to_needle()
+        judged_on_bytes = needle.isascii() or case_sensitive
+
+        def payload_may_match(data: bytes | None) -> bool:
+            if data is None:
+                return False  # null has no text
+            if must_decode or (len(data) >= _WIRE_HEADER and data[0] == _WIRE_MAGIC):
+                return True
+            if needle_bytes in (data if case_sensitive else data.lower()):
+                return data.isascii() or _decodes_to_match(data)  # the decode decides
+            # a JSON text holding a string with a backslash: an escape may spell it
+            may_escape = b"\\" in data and data.lstrip(_JSON_SPACE)[:1] in _JSON_STRING_OPENERS
+            if data.isascii():
+                return may_escape
+            if judged_on_bytes and (
+                not specials or not any(special in data for special in specials)
+            ):
+                return may_escape and _decodes_to_match(data)
+            return _decodes_to_match(data)
+
+        def _decodes_to_match(data: bytes) -> bool:
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                return False  # shown as hex: random bytes, compressed or encrypted payloads
+            if "\\" in text and text.lstrip(_JSON_SPACE_TEXT)[:1] in _JSON_STRING_OPENERS_TEXT:
+                return True
+            return needle in (text if case_sensitive else text.lower())
+
+        return payload_may_match
+
+
+def _holders(needle: bytes, blob: bytes, starts: list[int]) -> Iterator[int]:
+    """The index of each payload holding an occurrence of `needle` that starts in it (an
+    occurrence across two payloads names the first: its own test then says no)."""
+    at = blob.find(needle)
+    while at >= 0:
+        yield bisect_right(starts, at) - 1
+        at = blob.find(needle, at + 1)

@@ -2,10 +2,10 @@
 shared filter, and hand the matches out as they are found, with progress.
 
 One consumer fetches every chosen partition at once (the CLI splits the partitions among
-a few processes, as `tail --until-end` does). Each record is first tried on its
-raw bytes (`RecordFilter.may_match_payloads`), straight on the consumed message: only
-those that may match become records, are decoded and matched for real, so a scan mostly
-pays for reading, not for decoding.
+a few processes, as `tail --until-end` does). Each batch is first tried on its raw bytes
+(`RecordFilter.may_match_batch`), straight on the consumed messages: only the records
+that may match become records, are decoded and matched for real, so a scan mostly pays
+for reading, not for decoding.
 
 Registry-Avro values always "may match" on their bytes (field names and enum symbols are
 not in them), so for those the filter is first tried on the value's JSON text made in
@@ -16,14 +16,14 @@ then decoded in full, for their JSONL line.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from kafkatui.cluster.api import RecordDecoder, TailStart, TopicScan
 from kafkatui.cluster.errors import InvalidInput
 from kafkatui.cluster.scan import ScanProgress
-from kafkatui.records.filter import Headers, RecordFilter
+from kafkatui.records.filter import RecordFilter
 from kafkatui.records.view import RecordView, decode_record
 
 
@@ -112,20 +112,17 @@ class Finder:
         result.cancelled = self._cancelled
         return result
 
-    def _may_match(self, key: bytes | None, value: bytes | None, headers: Headers) -> bool:
-        """The test on a record's bytes, before it is even a RawRecord: False only when
-        it cannot match. A registry-Avro value is matched on its one-pass JSON text; the
-        key and headers, and anything else, by `may_match_payloads`."""
-        keep = self.filter
-        if value is not None and value[:1] == b"\x00":  # cheap first: most are not Avro
-            text = self._value_text(value)
-            if text is not None:
-                return keep.contains(text) or keep.may_match_payloads(key, None, headers)
-        return keep.may_match_payloads(key, value, headers)
+    def _may_match(
+        self, keys: Sequence[bytes | None], values: Sequence[bytes | None], headers: Any
+    ) -> list[int]:
+        """The test on a batch's bytes, before its records are even RawRecords: it leaves
+        out only those that cannot match. A registry-Avro value is matched on its
+        one-pass JSON text."""
+        return self.filter.may_match_batch(keys, values, headers, self._value_text)
 
     # ---- the Avro fast path -----------------------------------------------------------
-    def _value_text(self, value: bytes | None) -> str | None:
-        if self._find_transcoder is None or value is None or len(value) < 5 or value[0] != 0:
+    def _value_text(self, value: bytes) -> str | None:
+        if self._find_transcoder is None or len(value) < 5 or value[0] != 0:
             return None
         header = value[:5]
         transcode = self._transcoders.get(header, _UNKNOWN)

@@ -14,7 +14,7 @@ from typing import Any
 from kafkatui.cluster.api import TailStart
 from kafkatui.cluster.dlq import DlqSummary, group_records
 from kafkatui.cluster.models import RawRecord
-from kafkatui.cluster.scan import PayloadTest, ScanProgress
+from kafkatui.cluster.scan import PayloadSelect, ScanProgress
 from kafkatui.cluster.transfer import TransferReport
 from kafkatui.cluster.transfers import CopyRequest, RedriveRequest
 
@@ -74,14 +74,17 @@ class FakeScan:
     def progress(self) -> ScanProgress:
         return ScanProgress(self.scanned, self.total, 2.0)
 
-    def batches(self, keep: PayloadTest | None = None) -> Iterator[list[RawRecord]]:
+    def batches(self, keep: PayloadSelect | None = None) -> Iterator[list[RawRecord]]:
         for start in range(0, len(self._records), 20):
             if self._cancelled:
                 return
             batch = self._records[start : start + 20]
             self.scanned += len(batch)
             if keep is not None:
-                batch = [r for r in batch if keep(r.key, r.value, r.headers)]
+                kept = keep(
+                    [r.key for r in batch], [r.value for r in batch], [r.headers for r in batch]
+                )
+                batch = [batch[i] for i in kept]
             yield batch
 
 

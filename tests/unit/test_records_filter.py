@@ -164,3 +164,46 @@ def test_pre_check_is_never_false_for_a_match(
         if not record_filter.may_match_raw(rec):
             for fmt in ("auto", "json", "text", "hex"):
                 assert not matches(text, rec, fmt), (text, rec, fmt)
+
+
+# ---- the batch form gives exactly the one-by-one answers -----------------------------
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.one_of(st.text(_needle_alphabet, min_size=1, max_size=4), st.sampled_from(["no such"])),
+    rows=st.lists(st.tuples(_payloads, _payloads, st.booleans()), max_size=12),
+)
+@example(text="k", rows=[(None, "x \u212a".encode(), False)])  # Kelvin: lower-cases to k
+@example(text="i", rows=[(b"\xc4\xb0", None, False)])  # İ: to i and a combining dot
+def test_the_batch_pre_check_agrees_with_the_one_by_one(
+    text: str, rows: list[tuple[bytes | None, bytes | None, bool]]
+) -> None:
+    record_filter = RecordFilter(text)
+    keys = [key for key, _, _ in rows]
+    values = [value for _, value, _ in rows]
+    headers = [(("h", b"no such"),) if has_header else None for _, _, has_header in rows]
+    one_by_one = [
+        i
+        for i, (key, value, pairs) in enumerate(zip(keys, values, headers, strict=True))
+        if record_filter.may_match_payloads(key, value, pairs)
+    ]
+    assert record_filter.may_match_batch(keys, values, headers) == one_by_one
+
+
+def test_the_batch_pre_check_clears_random_bytes_and_finds_the_one_that_holds_the_text() -> None:
+    values: list[bytes | None] = [bytes([0x80 + i % 100]) * 50 + b"\\x" for i in range(200)]
+    values[117] = b"\xff\xfe a Needle in binary, shown as hex \x80"
+    values[118] = b"a needle in text"
+    values[119] = None
+    keys: list[bytes | None] = [f"user-{i}".encode() for i in range(200)]
+    kept = RecordFilter("needle").may_match_batch(keys, values, [None] * 200)
+    assert kept == [118]  # 117 is not UTF-8, so its text is its hex
+
+
+def test_the_batch_pre_check_tries_avro_values_on_their_text() -> None:
+    framed = b"\x00\x00\x00\x00\x07payload"
+    texts = {framed: '{"url": "/cart?i=5"}'}
+    record_filter = RecordFilter("i=5")
+    assert record_filter.may_match_batch([b"k"], [framed], [None], texts.get) == [0]
+    assert RecordFilter("i=6").may_match_batch([b"k"], [framed], [None], texts.get) == []
+    # without a text for it, a framed value may decode to anything
+    assert RecordFilter("i=6").may_match_batch([b"k"], [framed], [None], lambda _: None) == [0]
