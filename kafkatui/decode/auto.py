@@ -20,12 +20,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from kafkatui.decode.errors import DecodeFailure
 from kafkatui.decode.model import HEX_LIMIT, Decoded
 from kafkatui.decode.plain import detect, parse_json, utf8
 from kafkatui.decode.schemas import SchemaCodecs, SchemaLookup
 from kafkatui.decode.wire import HEADER_SIZE, schema_id_of
+
+if TYPE_CHECKING:
+    from kafkatui.decode.avro_words import Printed
 
 FORMATS = ("auto", "avro", "protobuf", "json", "text", "hex")
 _NULL = Decoded(format="null", value=None)
@@ -78,13 +82,23 @@ class AutoDecoder:
         """The one-pass Avro-to-JSON-text reader for a schema id, when there is one (the
         schema is Avro and has no recursion). None also while the schema cannot be had:
         the reference path then says why, record by record."""
+        return getattr(self._codec(schema_id), "json_transcoder", None)
+
+    def avro_printed(self, schema_id: int) -> Printed | None:
+        """For find's test on Avro bodies: what the values of an Avro schema print that
+        their body does not hold (decode.avro_words); None for other schemas, and while
+        the schema cannot be had."""
+        found: Printed | None = getattr(self._codec(schema_id), "printed", None)
+        return found
+
+    def _codec(self, schema_id: int) -> object | None:
         if self._codecs is None:
             return None
         try:
             codec, _subject = self._codecs.get(schema_id)
         except DecodeFailure:
             return None
-        return getattr(codec, "json_transcoder", None)
+        return codec
 
     def _decode(self, data: bytes, fmt: str) -> Decoded:
         schema_id = schema_id_of(data)

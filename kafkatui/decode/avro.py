@@ -23,6 +23,7 @@ from fastavro import parse_schema, schemaless_reader, schemaless_writer
 
 from kafkatui.decode.avro_json import Transcoder, compile_transcoder
 from kafkatui.decode.avro_plan import plan
+from kafkatui.decode.avro_words import Printed, printed
 from kafkatui.decode.errors import DecodeFailure
 from kafkatui.decode.jsonvalue import rfc3339_from_nanos
 from kafkatui.decode.model import SchemaVersion
@@ -84,6 +85,11 @@ class AvroCodec:
             self._transcoder = compile_transcoder(self._schema, self._named)
             self._compiled = True
         return self._transcoder
+
+    @property
+    def printed(self) -> Printed | None:
+        """What its values print that their body does not hold (see avro_words)."""
+        return printed(self._schema, self._named)
 
     @classmethod
     def from_version(cls, version: SchemaVersion, fetch: FetchVersion) -> AvroCodec:

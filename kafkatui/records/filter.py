@@ -42,6 +42,11 @@ _LOWERS_TO_ASCII = {"i": "\u0130".encode(), "k": "\u212a".encode()}
 #: a payload's first byte that asks for the one-by-one test even without the text in it:
 #: the wire format's magic byte, a JSON text's string openers and JSON's whitespace
 _SUSPECT_STARTS = frozenset([b"\x00", b"{", b"[", b'"', b" ", b"\t", b"\n", b"\r"])
+#: what JSON prints for the control characters, less the backslash
+_ESCAPES = ("b", "f", "n", "r", "t", *(f"u{code:04x}" for code in range(0x20)))
+_ESCAPE_TAILS = frozenset(escape[start:] for escape in _ESCAPES for start in range(len(escape)))
+#: literals a value prints (lower-cased): "Infinity" is in "-Infinity"
+_LITERALS = ("true", "false", "null", "nan", "-infinity")
 # Characters a decoder can put into the text that are not in the payload verbatim: JSON
 # punctuation and escapes, the characters of reformatted numbers and of hex.
 _NEEDS_DECODE = frozenset('{}[],:"\\')
@@ -128,19 +133,22 @@ class RecordFilter:
         values: Sequence[bytes | None],
         headers: Sequence[Headers],
         value_text: Callable[[bytes], str | None] | None = None,
+        judged_on_body: Callable[[bytes], bool] | None = None,
     ) -> list[int]:
         """The indices of the records that may match: `may_match_payloads` for a batch.
 
         The costly tests (lower-casing, looking for the text) run once over the batch's
         joined keys and joined values; only the records they cannot clear are tried one
         by one. `value_text` (find's one-pass Avro text) gives a schema-registry value's
-        text, tried instead of "may match"; None where it has none.
+        text, tried instead of "may match"; None where it has none. `judged_on_body`
+        says, by a value's wire header, that its schema's values may be judged on their
+        body (`body_piece`): those without the piece are left out untranscoded.
         """
         if not self.text:
             return list(range(len(values)))
         payload_may_match, contains = self.payload_test(), self.contains
         key_suspects = self._suspects(keys)
-        value_suspects = self._suspects(values)
+        value_suspects = self._suspects(values, judged_on_body)
         header_suspects = {i for i, pairs in enumerate(headers) if pairs}
 
         def may_match(i: int) -> bool:
@@ -159,24 +167,65 @@ class RecordFilter:
 
         return [i for i in sorted(key_suspects | value_suspects | header_suspects) if may_match(i)]
 
-    def _suspects(self, payloads: Sequence[bytes | None]) -> set[int]:
-        """The indices of the payloads `payload_test` may pass; the others it fails."""
+    def _suspects(
+        self,
+        payloads: Sequence[bytes | None],
+        judged_on_body: Callable[[bytes], bool] | None = None,
+    ) -> set[int]:
+        """The indices of the payloads `payload_test` may pass (the others it fails),
+        less the framed values `judged_on_body` lets `body_piece` clear."""
         present = [b"" if data is None else data for data in payloads]
         if self._must_decode or not (self._case_sensitive or self._needle.isascii()):
             return {i for i, data in enumerate(payloads) if data is not None}
         blob = b"".join(present)
         # payload i is blob[starts[i]:starts[i + 1]]
         starts = [0, *accumulate(map(len, present))]
-        suspects = set(
-            _holders(self._needle_bytes, blob if self._case_sensitive else blob.lower(), starts)
-        )
+        hay = blob if self._case_sensitive else blob.lower()
+        suspects = set(_holders(self._needle_bytes, hay, starts))
         if not self._case_sensitive:
             for special in self._lowers_to_needle():
                 suspects.update(_holders(special, blob, starts))
         # a wire-framed payload, or a JSON text that may hold an escape
         if b"\x00" in blob or b"\\" in blob:
-            suspects.update(i for i, data in enumerate(present) if data[:1] in _SUSPECT_STARTS)
+            starting = [i for i, data in enumerate(present) if data[:1] in _SUSPECT_STARTS]
+            if judged_on_body and starting and (piece := self.body_piece()) is not None:
+                holding = set(_holders(piece, hay, starts))
+                starting = [
+                    i
+                    for i in starting
+                    if i in holding
+                    or present[i][:1] != b"\x00"
+                    or not judged_on_body(present[i][:_WIRE_HEADER])
+                ]
+            suspects.update(starting)
         return suspects
+
+    def beyond(self, words: Iterable[str], derived: frozenset[str]) -> bool:
+        """True when the text is in none of `words` (a schema's field names and enum
+        symbols) and holds a character outside `derived` (the lower-cased alphabet of
+        what its values print made from their bytes): it can then match an Avro value
+        of that schema only where its body holds `body_piece`."""
+        if any(self.contains(word) for word in words):
+            return False
+        return not set(self._needle.lower()) <= derived
+
+    def body_piece(self) -> bytes | None:
+        """What every matching framed Avro value holds in its body, when the text is
+        `beyond` what its schema prints beyond the body (decode.avro_words); lower-cased
+        when the filter ignores case.
+
+        None when the text can match where no body shows it: a number, a literal, an
+        escape, or non-ASCII text in any case. A match may start inside an escape
+        (`"\\u001alice"` holds `alice`), so the piece leaves out the longest escape
+        tail the text starts with.
+        """
+        needle = self._needle.lower()  # lower either way: a wider test, never a narrower
+        if self._must_decode or not (self._case_sensitive or needle.isascii()):
+            return None
+        if any(needle in word for word in (*_LITERALS, *_ESCAPES)):
+            return None
+        skip = max((len(tail) for tail in _ESCAPE_TAILS if needle.startswith(tail)), default=0)
+        return self._needle_bytes[skip:]
 
     def _lowers_to_needle(self) -> tuple[bytes, ...]:
         """The UTF-8 of the non-ASCII characters whose lower case holds a letter of the

@@ -7,11 +7,14 @@ a few processes, as `tail --until-end` does). Each batch is first tried on its r
 that may match become records, are decoded and matched for real, so a scan mostly pays
 for reading, not for decoding.
 
-Registry-Avro values always "may match" on their bytes (field names and enum symbols are
-not in them), so for those the filter is first tried on the value's JSON text made in
-one pass from the bytes, as `tail` makes its lines (the decoder's `json_transcoder`).
-That text is the decoded value's text, so it gives the same answer; only matches are
-then decoded in full, for their JSONL line.
+A registry-Avro value's text holds its schema's field names and enum symbols, and text
+made from its bytes (timestamps, UUIDs, base64), none of which is in its bytes as is.
+Where the text can be in none of those (decode.avro_words), the value is tried on its
+body's bytes first (`body_piece`). The
+others, and those that pass, are tried on the value's JSON text made in one pass from
+the bytes, as `tail` makes its lines (the decoder's `json_transcoder`). That text is the
+decoded value's text, so it gives the same answer; only matches are then decoded in
+full, for their JSONL line.
 """
 
 from __future__ import annotations
@@ -70,6 +73,8 @@ class Finder:
         self._cancelled = False
         self._find_transcoder = getattr(decoder, "json_transcoder", None)
         self._transcoders: dict[bytes, Any] = {}
+        self._avro_printed = getattr(decoder, "avro_printed", None)
+        self._judged: dict[bytes, bool] = {}
 
     def cancel(self) -> None:
         """Stop after the batch in hand (safe from another thread)."""
@@ -118,7 +123,22 @@ class Finder:
         """The test on a batch's bytes, before its records are even RawRecords: it leaves
         out only those that cannot match. A registry-Avro value is matched on its
         one-pass JSON text."""
-        return self.filter.may_match_batch(keys, values, headers, self._value_text)
+        return self.filter.may_match_batch(
+            keys, values, headers, self._value_text, self._judged_on_body
+        )
+
+    def _judged_on_body(self, header: bytes) -> bool:
+        """Whether the values framed with this wire header may be judged on their body's
+        bytes: the text cannot be in what their schema prints beyond the body (see
+        decode.avro_words and RecordFilter.body_piece)."""
+        judged = self._judged.get(header)
+        if judged is None:
+            printed = None
+            if self._avro_printed is not None and len(header) == 5 and header[0] == 0:
+                printed = self._avro_printed(int.from_bytes(header[1:5], "big"))
+            judged = printed is not None and self.filter.beyond(printed.words, printed.derived)
+            self._judged[header] = judged
+        return judged
 
     # ---- the Avro fast path -----------------------------------------------------------
     def _value_text(self, value: bytes) -> str | None:
