@@ -10,11 +10,14 @@ records that cannot match. It answers False only when no decoding can match:
 - a payload with a schema-registry header (magic byte 0) may decode to anything: True;
 - otherwise the decoded text is the payload as text, its JSON in compact form (strings
   kept verbatim unless they hold backslash escapes, numbers possibly reformatted: `1E2`
-  becomes `100.0`, `1e400` becomes `Infinity`), or its hex. A filter text that could
-  only match such a reformatting (JSON punctuation, digits, hex letters, a piece of
-  `-Infinity`) needs the decode. Any other text is in the decoded text only if it is in
-  the payload's bytes, except through a JSON escape: a payload with a backslash that
-  starts like a JSON text holding a string (`{`, `[`, `"`) is decoded;
+  becomes `100.0`, `1e400` becomes `Infinity`), or its hex. A filter text made only of
+  digits, number signs and hex letters may be in any payload's hex: every payload is
+  decoded. One with JSON punctuation or a piece of `-Infinity` may be in a JSON text
+  and not in its bytes: payloads that start (after JSON's whitespace) as a JSON text
+  can are decoded, and the rest are searched as below. Any other text is in the decoded
+  text only if it is in the payload's bytes, except through a JSON escape: a payload
+  with a backslash that starts like a JSON text holding a string (`{`, `[`, `"`) is
+  decoded;
 - an ASCII payload is searched byte-wise (lower-cased for a case-insensitive filter);
 - a non-ASCII payload that is not valid UTF-8 decodes to its hex, which cannot hold such
   a text, so random, compressed and encrypted payloads are skipped on their bytes; valid
@@ -39,6 +42,10 @@ if TYPE_CHECKING:  # only annotations: the CLI tail need not import the models
 #: the only characters whose lower case holds ASCII, by that ASCII letter: İ (to i and a
 #: combining dot) and the Kelvin sign (to k)
 _LOWERS_TO_ASCII = {"i": "\u0130".encode(), "k": "\u212a".encode()}
+#: the first character of a JSON text, after JSON's whitespace (no NaN or Infinity)
+_JSON_FIRST = frozenset(bytes([ch]) for ch in b'{["-0123456789tfn')
+#: a payload's first byte that may start a JSON text (for `_JSON_FIRST` after whitespace)
+_MAY_BE_JSON = _JSON_FIRST | {b" ", b"\t", b"\n", b"\r"}
 #: a payload's first byte that asks for the one-by-one test even without the text in it:
 #: the wire format's magic byte, a JSON text's string openers and JSON's whitespace
 _SUSPECT_STARTS = frozenset([b"\x00", b"{", b"[", b'"', b" ", b"\t", b"\n", b"\r"])
@@ -67,6 +74,7 @@ class RecordFilter:
 
     __slots__ = (
         "_case_sensitive",
+        "_hexish",
         "_must_decode",
         "_needle",
         "_needle_bytes",
@@ -80,9 +88,13 @@ class RecordFilter:
         self._needle = text if self._case_sensitive else text.lower()
         self._needle_bytes = self._needle.encode("utf-8")
         self._payload_test: Callable[[bytes | None], bool] | None = None
+        # may be in a hex rendering (any payload, as `--value-format hex` shows it) or a
+        # reformatted number
+        self._hexish = all(ch in _NUMBER_OR_HEX for ch in text)
+        # may be in a decoded JSON text and not in its bytes
         self._must_decode = (
-            any(ch in _NEEDS_DECODE for ch in text)
-            or all(ch in _NUMBER_OR_HEX for ch in text)
+            self._hexish
+            or any(ch in _NEEDS_DECODE for ch in text)
             or self._needle in (_OVERFLOW if self._case_sensitive else _OVERFLOW.lower())
         )
 
@@ -175,7 +187,7 @@ class RecordFilter:
         """The indices of the payloads `payload_test` may pass (the others it fails),
         less the framed values `judged_on_body` lets `body_piece` clear."""
         present = [b"" if data is None else data for data in payloads]
-        if self._must_decode or not (self._case_sensitive or self._needle.isascii()):
+        if self._hexish or not (self._case_sensitive or self._needle.isascii()):
             return {i for i, data in enumerate(payloads) if data is not None}
         blob = b"".join(present)
         # payload i is blob[starts[i]:starts[i + 1]]
@@ -186,6 +198,9 @@ class RecordFilter:
             for special in self._lowers_to_needle():
                 suspects.update(_holders(special, blob, starts))
         # a wire-framed payload, or a JSON text that may hold an escape
+        if self._must_decode:  # any payload that may be JSON is decoded
+            starting = [i for i, data in enumerate(present) if data[:1] in _MAY_BE_JSON]
+            suspects.update(starting)
         if b"\x00" in blob or b"\\" in blob:
             starting = [i for i, data in enumerate(present) if data[:1] in _SUSPECT_STARTS]
             if judged_on_body and starting and (piece := self.body_piece()) is not None:
@@ -244,7 +259,8 @@ class RecordFilter:
         return test
 
     def _make_payload_test(self) -> Callable[[bytes | None], bool]:
-        must_decode, case_sensitive = self._must_decode, self._case_sensitive
+        must_decode, hexish = self._must_decode, self._hexish
+        case_sensitive = self._case_sensitive
         needle, needle_bytes = self._needle, self._needle_bytes
         # Without these specials, an ASCII text is in the lower-cased text of valid UTF-8
         # exactly when it is in the lower-cased bytes, so most non-ASCII payloads (random,
@@ -255,8 +271,10 @@ class RecordFilter:
         def payload_may_match(data: bytes | None) -> bool:
             if data is None:
                 return False  # null has no text
-            if must_decode or (len(data) >= _WIRE_HEADER and data[0] == _WIRE_MAGIC):
+            if hexish or (len(data) >= _WIRE_HEADER and data[0] == _WIRE_MAGIC):
                 return True
+            if must_decode and data.lstrip(_JSON_SPACE)[:1] in _JSON_FIRST:
+                return True  # may be JSON: its decoded text decides
             if needle_bytes in (data if case_sensitive else data.lower()):
                 return data.isascii() or _decodes_to_match(data)  # the decode decides
             # a JSON text holding a string with a backslash: an escape may spell it

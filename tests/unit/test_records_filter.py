@@ -73,6 +73,8 @@ def test_empty_filter_is_false_and_matches_everything() -> None:
         ("Orders", record(value=b"orders")),  # exact case: raw bytes differ
         ("no such text", record(value=b"\xff\xfe no such text \x80")),  # not UTF-8: hex
         ("no such", record(value=b"\xff\\no such \x80")),  # a backslash in non-UTF-8 bytes too
+        ('"a":', record(value=b"plain text, no JSON")),  # punctuation, and no JSON to make it
+        ("zz:", record(key=b"user-12", value=b"\x01\x02")),
         ("order", record(key=b"\x93order", value="été".encode())),  # key: hex too
         ("été", record(value="Hiver ÉTÉ!".encode()[:-1] + b"\xc3")),  # cut UTF-8: hex
         ("été", record(value=b"hiver" + "à".encode())),  # UTF-8 text without it
@@ -88,6 +90,8 @@ def test_pre_check_skips_what_cannot_match(text: str, rec: RawRecord) -> None:
     [
         ("100.0", record(value=b"[1E2]")),  # a reformatted number
         ("infinity", record(value=b"[1e400]")),  # overflow becomes Infinity
+        ("infinity", record(value=b" 1e400")),  # a bare number is JSON too (--value-format json)
+        ("-inf", record(value=b"-1e400")),
         ("é", record(value=b'{"a": "\\u00e9"}')),  # an escape
         ("customer", record(value=b"\x00\x00\x00\x00\x01xx")),  # a schema-registry payload
         ("k", record(value="\u212a".encode())),  # the Kelvin sign lower-cases to ASCII k
