@@ -9,7 +9,8 @@ An action that opens an input calls `hold_keys()`; from then on the app keeps ev
 (those still on their way up from the old focus too) until an input takes focus and
 calls `release_keys()`. The kept keys are then handled again, oldest first, as if just
 typed: they reach the input before any key typed later. If no input takes focus within
-HOLD_MAX_S, the keys go to whatever has focus then.
+HOLD_MAX_S, the keys go to whatever has focus then. Keys typed after an input's enter
+are passed on the same way, once the focus has moved (see widgets.inputs.KInput).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from textual import events
 from textual.message import Message
+from textual.widgets import Input
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -48,6 +50,21 @@ class TypeAhead(_Base):
         """An input has focus: hand it the kept keys (after those already queued)."""
         if self._held_keys is not None:
             self.post_message(ReleaseKeys())
+
+    def pass_on_keys(self, keys: list[events.Key]) -> None:
+        """Keys an input got after its enter (see KInput): handle them again, before any
+        typed later, now that the focus has moved on."""
+        if self._held_keys is None:
+            self._held_keys = []
+        self._held_keys.extend(keys)
+        self.post_message(ReleaseKeys())
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Every handler of an input's enter has run (the app is the last it bubbles
+        to): the keys the input kept after it go where the focus is now."""
+        pass_on = getattr(event.input, "pass_on_after_enter", None)
+        if pass_on is not None:
+            pass_on()
 
     async def on_event(self, event: events.Event) -> None:
         # Keys come here twice: first from the terminal, then bubbling up from the

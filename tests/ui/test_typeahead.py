@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual import events
+from textual.app import App, ComposeResult
 from textual.keys import _character_to_key
 from textual.widgets import Input
 
@@ -13,6 +14,8 @@ from kafkatui.ui.screens.groups import GroupsView
 from kafkatui.ui.screens.table_view import TableView
 from kafkatui.ui.screens.tail import TailView
 from kafkatui.ui.screens.topics import TopicsView
+from kafkatui.ui.typeahead import TypeAhead
+from kafkatui.ui.widgets.inputs import KInput
 from tests.ui.support import new_app, settle, wait_for
 
 SIZE = (100, 30)
@@ -74,3 +77,47 @@ async def test_tail_command_then_filter_bursts() -> None:
         assert tail.query_one("#filter", Input).value == "o-005"
         assert app.focused is tail.query_one("#filter", Input)
         assert tail.log_view.follow
+
+
+async def test_keys_after_enter_in_a_burst_reach_the_list_not_the_filter() -> None:
+    """`/orders⏎t` in one burst: enter gives the list the focus, and `t` tails the topic
+    under the cursor; it must not be typed into the filter ("orderst")."""
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst(app, "/orders\rt")
+        await wait_for(pilot, lambda: isinstance(app.screen, TailView))
+        topics = app.screen_stack[-2]
+        assert isinstance(topics, TopicsView) and topics.filter_text == "orders"
+        assert topics.query_one("#filter", Input).value == "orders"
+
+
+async def test_keys_after_enter_keep_their_order_when_the_filter_reopens() -> None:
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst(app, "/orders\rj/x")  # j moves the cursor, / reopens the filter
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, TopicsView)
+        # reopened, the filter selects its text, so x replaces it (as when typed slowly);
+        # j or / typed into the filter would have made "ordersj/x"
+        assert screen.query_one("#filter", Input).value == "x"
+        assert app.focused is screen.query_one("#filter", Input)
+
+
+class _OneInput(TypeAhead, App[int]):
+    """An input whose enter moves no focus."""
+
+    def compose(self) -> ComposeResult:
+        yield KInput(id="only")
+
+
+async def test_keys_after_an_enter_that_moves_no_focus_still_land_in_the_input() -> None:
+    app = _OneInput()
+    async with app.run_test(size=SIZE) as pilot:
+        box = app.query_one("#only", Input)
+        box.focus()
+        await pilot.pause()
+        burst(app, "ab\rcd")
+        await wait_for(pilot, lambda: box.value == "abcd", timeout=3)
