@@ -8,7 +8,7 @@ out loses only its own names, which the caller reports as unread.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -59,20 +59,36 @@ def read_configs(
     chunk_size: int = CHUNK_SIZE,
     in_flight: int = 1,
     keep: Collection[str] | None = None,
+    named: Callable[[list[str]], Configs] | None = None,
 ) -> ChunkedConfigs:
     """Configs of `names` in chunks of `chunk_size`, `in_flight` at once (`keep`: only
     these config names). Each chunk waits at most the admin's timeout (KafkaAdmin.configs);
     a chunk that raises puts its names in `unread` and the others still count, as does a
-    name that failed on its own; a topic deleted meanwhile is just left out."""
+    name that failed on its own; a topic deleted meanwhile is just left out. `named`
+    reads a chunk asking for the `keep` names only (see named_configs); what it did not
+    answer is read the usual way, which says why."""
     found = ChunkedConfigs()
 
-    def one(chunk: list[str]) -> tuple[Configs, list[str], str]:
+    def usual(chunk: list[str]) -> tuple[Configs, list[str], str]:
         try:
             configs, errors = admin.configs(kind, chunk, what, keep)
         except KafkaTuiError as exc:
             return {}, chunk, str(exc)
         failed = {n: e for n, e in errors.items() if not isinstance(e, NotFound)}
         return configs, list(failed), str(next(iter(failed.values()), ""))
+
+    def one(chunk: list[str]) -> tuple[Configs, list[str], str]:
+        if named is None:
+            return usual(chunk)
+        try:
+            configs = named(chunk)
+        except KafkaTuiError:
+            configs = {}  # the usual read below says what is wrong
+        missing = [n for n in chunk if n not in configs]
+        if not missing:
+            return configs, [], ""
+        rest, failed, reason = usual(missing)
+        return configs | rest, failed, reason
 
     with ThreadPoolExecutor(max(1, in_flight), thread_name_prefix="configs") as pool:
         for configs, failed, reason in pool.map(one, chunks_of(names, chunk_size)):

@@ -2,8 +2,9 @@
 
 confluent-kafka stays the client for everything else. kafka-python is used only for
 DescribeLogDirs, DescribeQuorum, ListTransactions/DescribeTransactions/DescribeProducers,
-WriteTxnMarkers (abort), ListPartitionReassignments and OffsetDelete, and for OffsetFetch,
-which librdkafka's admin client crashes on (see group_offsets). This module owns
+WriteTxnMarkers (abort), ListPartitionReassignments and OffsetDelete, for OffsetFetch,
+which librdkafka's admin client crashes on (see group_offsets), and for DescribeConfigs
+naming its keys, which confluent-kafka cannot ask (see named_configs). This module owns
 that one client: it is built on first use from the same settings (see connection), every
 call runs on a thread of its own and is awaited with a timeout (kafka-python blocks
 without one), and its errors become kafkatui errors with secrets scrubbed.

@@ -113,7 +113,9 @@ class CommittedOffsets:
         return found, errors
 
 
-def in_background(fn: Callable[[], T]) -> concurrent.futures.Future[T]:
+def in_background(
+    fn: Callable[[], T], name: str = "kafkatui-group-offsets"
+) -> concurrent.futures.Future[T]:
     """Run `fn` on a thread of its own; its future holds the result or the error."""
     future: concurrent.futures.Future[T] = concurrent.futures.Future()
 
@@ -123,5 +125,5 @@ def in_background(fn: Callable[[], T]) -> concurrent.futures.Future[T]:
         except BaseException as exc:  # handed to whoever takes the result
             future.set_exception(exc)
 
-    threading.Thread(target=run, name="kafkatui-group-offsets", daemon=True).start()
+    threading.Thread(target=run, name=name, daemon=True).start()
     return future

@@ -7,7 +7,7 @@ data; `Health.check()` only gathers the facts (batched calls) and runs them.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
@@ -37,6 +37,7 @@ from kafkatui.cluster.models import (
     LagTrend,
     PartitionInfo,
 )
+from kafkatui.cluster.named_configs import named_topic_configs
 from kafkatui.cluster.topics import partition_infos
 
 CRITICAL, WARNING, INFO = "critical", "warning", "info"
@@ -401,10 +402,21 @@ class Health:
             chunk_size=chunk or self.config_chunk,
             in_flight=in_flight,
             keep=RULE_CONFIGS,
+            named=self._named_configs(kind, f"reading {what}"),
         )
         if found.unread:
             unread[what] = found.describe_gap(len(names), what.split()[0] + "s")
         return found.configs
+
+    def _named_configs(
+        self, kind: ResourceType, what: str
+    ) -> Callable[[list[str]], dict[str, dict[str, ConfigEntry]]] | None:
+        """Topic configs asking for the rules' keys only (see named_configs), where the
+        deep admin can connect."""
+        if kind != ResourceType.TOPIC or self.depth is None or self.depth.deep.unavailable:
+            return None
+        deep = self.depth.deep
+        return lambda chunk: named_topic_configs(deep, chunk, RULE_CONFIGS, what)
 
     def _groups_and_lag(
         self, window_s: float, unread: dict[str, str]

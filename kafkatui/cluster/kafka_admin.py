@@ -66,7 +66,7 @@ _WATERMARK_SPECS = (type(OffsetSpec.earliest()), type(OffsetSpec.latest()))
 _STALE_LEADER_CODES = TIMEOUT_CODES | UNREACHABLE_CODES | LEADER_MOVING_CODES
 
 
-def _source_name(source: Any) -> str:
+def source_name(source: Any) -> str:
     """DescribeConfigs hands the source over as a bare int; name it as Kafka does."""
     if isinstance(source, ConfigSource):
         return source.name
@@ -79,7 +79,7 @@ def _source_name(source: Any) -> str:
 def config_entry(raw: Any) -> ConfigEntry:
     """Our ConfigEntry from confluent-kafka's; sensitive values are dropped, never shown."""
     sensitive = bool(raw.is_sensitive) or is_secret_name(raw.name)
-    source = _source_name(raw.source)
+    source = source_name(raw.source)
     return ConfigEntry(
         name=raw.name,
         value=None if sensitive else raw.value,

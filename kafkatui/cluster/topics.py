@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from confluent_kafka import KafkaError
@@ -27,9 +27,11 @@ from kafkatui.cluster.errors import (
     NotFound,
     TimedOut,
 )
+from kafkatui.cluster.group_offsets import in_background
 from kafkatui.cluster.guard import Guard, changes
 from kafkatui.cluster.kafka_admin import KafkaAdmin
 from kafkatui.cluster.models import ConfigEntry, PartitionInfo, TopicDetail, TopicSummary
+from kafkatui.cluster.named_configs import named_topic_configs
 
 #: Changing methods return {"before": ..., "after": ...} for the audit log (see guard.changes);
 #: typed Any so they still match the Protocols, which promise callers nothing.
@@ -118,9 +120,9 @@ class Topics:
         meta = self.admin.metadata(max_age_s=METADATA_REUSE_S)
         present = [n for n in names if n in meta.topics]
         parts = {n: partition_infos(meta.topics[n]) for n in present}
-        asked = self._ask_summary_configs(present)  # answered while the watermarks are read
+        configs_of = self._ask_summary_configs(present)  # answered while watermarks are read
         marks = self.admin.watermarks((n, p.partition) for n in present for p in parts[n])
-        configs = self._summary_configs(present, asked)
+        configs = configs_of()
         usage, _ = self._sizes(parts)
         summaries = []
         for name in present:
@@ -144,7 +146,34 @@ class Topics:
             )
         return summaries
 
-    def _ask_summary_configs(self, names: Sequence[str]) -> dict[Any, Any]:
+    def _ask_summary_configs(
+        self, names: Sequence[str]
+    ) -> Callable[[], dict[str, dict[str, str | None]]]:
+        """Asks for the list's configs now; the function returned waits for them. Where
+        the deep admin can connect, only SUMMARY_CONFIGS are asked for (named_configs);
+        the names it did not answer are asked again of confluent-kafka."""
+        deep = self.depth.deep if self.depth is not None else None
+        if deep is None or deep.unavailable or not names:
+            asked = self._ask_all_configs(names)
+            return lambda: self._summary_configs(names, asked)
+        named = in_background(
+            lambda: named_topic_configs(deep, names, SUMMARY_CONFIGS, SUMMARY_CONFIGS_WHAT),
+            "kafkatui-topic-configs",
+        )
+
+        def configs_of() -> dict[str, dict[str, str | None]]:
+            try:
+                found = {n: {k: e.value for k, e in c.items()} for n, c in named.result().items()}
+            except KafkaTuiError:
+                found = {}
+            missing = [n for n in names if n not in found]
+            if missing:
+                found |= self._summary_configs(missing, self._ask_all_configs(missing))
+            return found
+
+        return configs_of
+
+    def _ask_all_configs(self, names: Sequence[str]) -> dict[Any, Any]:
         if not names:
             return {}
         resources = [ConfigResource(ResourceType.TOPIC, name) for name in names]
@@ -165,7 +194,7 @@ class Topics:
         except ConnectionFailed:
             # sent to a broker that just died: librdkafka picks a live one next time
             time.sleep(0.5)
-            results, _ = self.admin.wait_all(self._ask_summary_configs(names), SUMMARY_CONFIGS_WHAT)
+            results, _ = self.admin.wait_all(self._ask_all_configs(names), SUMMARY_CONFIGS_WHAT)
         out: dict[str, dict[str, str | None]] = {}
         for resource, entries in results.items():
             picked = (entries.get(key) for key in SUMMARY_CONFIGS)

@@ -5,15 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from confluent_kafka.admin import AdminClient, NewTopic, ResourceType
 
+from kafkatui.cluster.broker_depth import BrokerDepth
 from kafkatui.cluster.config_reads import chunks_of, read_configs
+from kafkatui.cluster.deep_admin import DeepAdmin
+from kafkatui.cluster.errors import ConnectionFailed
 from kafkatui.cluster.groups import Groups
 from kafkatui.cluster.guard import Guard
 from kafkatui.cluster.health import Health
 from kafkatui.cluster.kafka_admin import KafkaAdmin
+from kafkatui.cluster.named_configs import named_topic_configs
 from kafkatui.cluster.settings import ConnectionSettings
 from tests.integration.kafka_helpers import wait_until
 
@@ -54,6 +59,52 @@ def admin(sandbox_settings: ConnectionSettings) -> Iterator[KafkaAdmin]:
     admin = KafkaAdmin(sandbox_settings)
     yield admin
     admin.close()
+
+
+@pytest.fixture
+def deep(sandbox_settings: ConnectionSettings) -> Iterator[DeepAdmin]:
+    deep = DeepAdmin(sandbox_settings)
+    yield deep
+    deep.close()
+
+
+KEPT = {"retention.ms", "min.insync.replicas", "cleanup.policy"}
+
+
+def test_named_configs_read_the_same_entries_as_all_configs(
+    admin: KafkaAdmin, deep: DeepAdmin, many_topics: list[str]
+) -> None:
+    """kafka-python asking for three keys gives what confluent-kafka's read of every
+    config gives for them; a topic that does not exist is left out."""
+    wanted = many_topics[:120]
+    named = named_topic_configs(deep, [*wanted, "no-such-topic-anywhere"], KEPT, "reading")
+    assert set(named) == set(wanted)
+    every, errors = admin.configs(ResourceType.TOPIC, wanted, "reading", keep=KEPT)
+    assert errors == {}
+    assert named == every
+    assert named[wanted[3]]["retention.ms"].source == "DYNAMIC_TOPIC_CONFIG"
+    assert named[wanted[3]]["cleanup.policy"].is_default
+
+
+def test_what_the_named_read_did_not_answer_is_read_the_usual_way(
+    admin: KafkaAdmin, deep: DeepAdmin, many_topics: list[str]
+) -> None:
+    left_out = set(many_topics[::37])
+
+    def named_but_forgetful(chunk: list[str]) -> dict[str, Any]:
+        found = named_topic_configs(deep, chunk, KEPT, "reading")
+        return {name: entries for name, entries in found.items() if name not in left_out}
+
+    def named_but_down(chunk: list[str]) -> dict[str, Any]:
+        raise ConnectionFailed("Kafka at 127.0.0.1:1 did not answer")
+
+    for named in (named_but_forgetful, named_but_down):
+        found = read_configs(
+            admin, ResourceType.TOPIC, many_topics, "reading", CHUNK, 2, keep=KEPT, named=named
+        )
+        assert found.unread == [] and set(found.configs) == set(many_topics)
+        for i, name in enumerate(many_topics):
+            assert found.configs[name]["retention.ms"].value == retention_of(i)
 
 
 def test_chunked_reads_return_every_topics_own_configs(
@@ -101,10 +152,11 @@ def test_chunks_that_get_no_answer_are_unread_not_an_error(
     assert found.describe_gap(TOPICS, "topics").startswith(f"{TOPICS} of {TOPICS} topics: ")
 
 
+@pytest.mark.parametrize("named", [False, True], ids=["all-configs", "named-configs"])
 def test_check_with_small_chunks_applies_the_rules_to_every_topic(
-    admin: KafkaAdmin, guard: Guard, many_topics: list[str]
+    admin: KafkaAdmin, guard: Guard, many_topics: list[str], deep: DeepAdmin, named: bool
 ) -> None:
-    health = Health(admin, Groups(admin, guard), None)
+    health = Health(admin, Groups(admin, guard), None, BrokerDepth(deep) if named else None)
     health.config_chunk = CHUNK
     facts = health.gather()
     assert "topic configs" not in facts.unread
