@@ -19,6 +19,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol
 from kafkatui.decode.model import Decoded
 from kafkatui.decode.plain import CONTROL_BYTES
 from kafkatui.decode.wire import schema_id_of
+from kafkatui.records.avro_texts import AvroTexts
 from kafkatui.records.filter import RecordFilter
 from kafkatui.records.text import decoded_text, dumps, encode_str, escape_line, header_map
 
@@ -134,6 +135,12 @@ class RecordFormatter:
         self._find_transcoder = (
             getattr(decoder, "json_transcoder", None) if value_format in ("auto", "avro") else None
         )
+        # the filter's view of Avro values holds only where they are decoded as Avro
+        self._avro_texts = (
+            AvroTexts(decoder, self.filter)
+            if self.filter and value_format in ("auto", "avro")
+            else None
+        )
         self._second = -1
         self._second_text = ""
 
@@ -148,11 +155,19 @@ class RecordFormatter:
         if self.output == "jsonl" and not record_filter:
             return self._jsonl_lines(messages)
         lines: list[str] = []
+        if record_filter:
+            # what cannot match whatever it decodes to is skipped undecoded (see find)
+            keys, values = [m.key() for m in messages], [m.value() for m in messages]
+            headers = [m.headers() for m in messages]
+            avro = self._avro_texts
+            kept = record_filter.may_match_batch(
+                keys, values, headers,
+                avro.value_text if avro else None, avro.judged_on_body if avro else None,
+            )  # fmt: skip
+            messages = [messages[i] for i in kept]
         for msg in messages:
             if record_filter:
                 raw_key, raw_value, headers = msg.key(), msg.value(), msg.headers()
-                if not record_filter.may_match_payloads(raw_key, raw_value, headers):
-                    continue  # cannot match whatever it decodes to: skip the decoding
                 key = self._key(raw_key)
                 value = self._value(raw_value)
                 if not record_filter.matches_text(key.text, value.text, headers):

@@ -26,6 +26,7 @@ from typing import Any
 from kafkatui.cluster.api import RecordDecoder, TailStart, TopicScan
 from kafkatui.cluster.errors import InvalidInput
 from kafkatui.cluster.scan import ScanProgress
+from kafkatui.records.avro_texts import AvroTexts
 from kafkatui.records.filter import RecordFilter
 from kafkatui.records.view import RecordView, decode_record
 
@@ -49,8 +50,6 @@ class FindResult:
     cancelled: bool = False
 
 
-_UNKNOWN = object()
-
 #: opens a bounded read: (topic, start, until_ms) -> TopicScan (the client's `transfers.scan`)
 OpenScan = Callable[[str, TailStart, "int | None"], TopicScan]
 
@@ -71,10 +70,7 @@ class Finder:
         self.filter = RecordFilter(request.text)
         self._scan = open_scan(request.topic, request.start, request.until_ms)
         self._cancelled = False
-        self._find_transcoder = getattr(decoder, "json_transcoder", None)
-        self._transcoders: dict[bytes, Any] = {}
-        self._avro_printed = getattr(decoder, "avro_printed", None)
-        self._judged: dict[bytes, bool] = {}
+        self._avro = AvroTexts(decoder, self.filter)
 
     def cancel(self) -> None:
         """Stop after the batch in hand (safe from another thread)."""
@@ -123,37 +119,7 @@ class Finder:
         """The test on a batch's bytes, before its records are even RawRecords: it leaves
         out only those that cannot match. A registry-Avro value is matched on its
         one-pass JSON text."""
+        avro = self._avro
         return self.filter.may_match_batch(
-            keys, values, headers, self._value_text, self._judged_on_body
+            keys, values, headers, avro.value_text, avro.judged_on_body
         )
-
-    def _judged_on_body(self, header: bytes) -> bool:
-        """Whether the values framed with this wire header may be judged on their body's
-        bytes: the text cannot be in what their schema prints beyond the body (see
-        decode.avro_words and RecordFilter.body_piece)."""
-        judged = self._judged.get(header)
-        if judged is None:
-            printed = None
-            if self._avro_printed is not None and len(header) == 5 and header[0] == 0:
-                printed = self._avro_printed(int.from_bytes(header[1:5], "big"))
-            judged = printed is not None and self.filter.beyond(printed.words, printed.derived)
-            self._judged[header] = judged
-        return judged
-
-    # ---- the Avro fast path -----------------------------------------------------------
-    def _value_text(self, value: bytes) -> str | None:
-        if self._find_transcoder is None or len(value) < 5 or value[0] != 0:
-            return None
-        header = value[:5]
-        transcode = self._transcoders.get(header, _UNKNOWN)
-        if transcode is _UNKNOWN:
-            transcode = self._find_transcoder(int.from_bytes(header[1:5], "big"))
-            self._transcoders[header] = transcode
-        if transcode is None:
-            return None
-        try:
-            text: str = transcode(value, 5)
-        except Exception:  # a bad payload: the full decode says what is wrong
-            return None
-        # a top-level string's text is the string itself, not its JSON: decode those
-        return None if text.startswith('"') else text

@@ -18,7 +18,9 @@ from kafkatui.cluster.client import ClusterClient
 from kafkatui.cluster.settings import ConnectionSettings
 from kafkatui.records.find import Finder, FindRequest
 from kafkatui.records.view import RecordView
+from tests.integration import test_cli
 from tests.integration.kafka_helpers import drop_topic, make_topic
+from tests.integration.test_cli import jsonl
 
 pytestmark = pytest.mark.integration
 
@@ -93,3 +95,17 @@ def test_the_fast_path_finds_exactly_what_decoding_finds(
     slow = _found(client, _WithoutTranscoder(decoder), avro_topic, text)
     assert fast == slow
     assert bool(fast) == (text not in ("USER-4", "nothing at all"))  # the needles do hit
+
+
+cli = test_cli.cli  # the fixture that runs `kafkatui` against the sandbox
+
+
+@pytest.mark.parametrize("text", ["MOBILE", "user-4", "visit", "hi", "T00:", "nothing at all"])
+def test_tail_filter_lists_what_decoding_finds(
+    cli: Any, client: ClusterClient, avro_topic: str, text: str
+) -> None:
+    """`tail --filter` takes the same batch test (Avro values on their body's bytes or
+    their one-pass text) and lists exactly the records a full decode matches."""
+    lines = jsonl(cli("tail", avro_topic, "--from", "earliest", "--until-end", "--filter", text))
+    listed = sorted((line["partition"], line["offset"]) for line in lines)
+    assert listed == _found(client, _WithoutTranscoder(client.decoder()), avro_topic, text)
