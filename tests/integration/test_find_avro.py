@@ -12,6 +12,7 @@ import httpx
 import pytest
 from confluent_kafka import Producer
 from fastavro import parse_schema, schemaless_writer
+from textual.widgets import Input
 
 from kafkatui.cluster.api import TailStart
 from kafkatui.cluster.client import ClusterClient
@@ -21,6 +22,7 @@ from kafkatui.records.view import RecordView
 from tests.integration import test_cli
 from tests.integration.kafka_helpers import drop_topic, make_topic
 from tests.integration.test_cli import jsonl
+from tests.ui.support import new_app, open_tail, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -109,3 +111,34 @@ def test_tail_filter_lists_what_decoding_finds(
     lines = jsonl(cli("tail", avro_topic, "--from", "earliest", "--until-end", "--filter", text))
     listed = sorted((line["partition"], line["offset"]) for line in lines)
     assert listed == _found(client, _WithoutTranscoder(client.decoder()), avro_topic, text)
+
+
+async def test_tui_tail_filter_lists_what_decoding_finds(
+    client: ClusterClient, avro_topic: str
+) -> None:
+    """The TUI tail's `/` takes the same batch test on its buffer."""
+    app = new_app(client)
+    async with app.run_test(size=(120, 40)) as pilot:
+        tail = await open_tail(pilot, avro_topic)
+        await wait_for(pilot, lambda: tail.log_view.row_count == 600)  # the last 200 of 3
+
+        def shown() -> list[tuple[int, int]]:
+            session = tail.session
+            assert session is not None
+            records = (session.get(seq) for seq in tail.log_view.rows)
+            return sorted((r.partition, r.offset) for r in records if r is not None)
+
+        buffered = set(shown())
+        await pilot.press("slash")
+        box = tail.query_one("#filter", Input)
+        for text in ("user-4", "visit", "T00:", "nothing at all"):
+            box.value = text
+
+            def settled(text: str = text) -> bool:
+                return tail.filter_text == text and not tail._refilling
+
+            await wait_for(pilot, settled)
+            await pilot.pause()
+            decoder = _WithoutTranscoder(client.decoder())
+            found = _found(client, decoder, avro_topic, text)
+            assert shown() == [at for at in found if at in buffered], text

@@ -27,6 +27,7 @@ from textual.worker import Worker, WorkerState
 from kafkatui.cluster.api import RecordDecoder, TailSession, TailStart
 from kafkatui.cluster.errors import KafkaTuiError
 from kafkatui.cluster.models import RawRecord, TailStats
+from kafkatui.records.avro_texts import AvroTexts
 from kafkatui.records.filter import RecordFilter
 from kafkatui.records.view import RecordView, decode_record
 from kafkatui.ui.format import count
@@ -235,11 +236,13 @@ class TailView(FilterBox):
         record_filter = RecordFilter(needle)
         if record_filter:
             batch = session.read(after, BATCH_LIMIT)
-            decoded = (
-                (seq, decode_record(rec, decoder))
-                for seq, rec in batch
-                if record_filter.may_match_raw(rec)
-            )
+            records = [rec for _, rec in batch]
+            avro = AvroTexts(decoder, record_filter)
+            kept = record_filter.may_match_batch(
+                [r.key for r in records], [r.value for r in records],
+                [r.headers for r in records], avro.value_text, avro.judged_on_body,
+            )  # fmt: skip
+            decoded = ((batch[i][0], decode_record(records[i], decoder)) for i in kept)
             views = {seq: view for seq, view in decoded if record_filter.matches(view)}
             seqs = list(views)
             last = batch[-1][0] if batch else after
