@@ -253,3 +253,39 @@ class TestReorder:
             assert shown == table.row_keys  # what Textual draws, in the new order
             assert table.get_row_at(0) == ["r299", "new"]
             assert table.current_key == "r010"  # the cursor followed its row
+
+    async def test_a_filter_drops_and_adds_rows_in_place(self) -> None:
+        """Typing a filter drops rows (and clearing a letter brings a few back) without
+        adding the kept rows again; the cursor stays on its row."""
+        app = TableApp()
+        async with app.run_test(size=SIZE) as pilot:
+            table = app.query_one("#t", KeyedTable)
+            rows = [(f"r{i:03d}", (f"r{i:03d}", "x" * (40 if i == 5 else 3))) for i in range(300)]
+            table.sync(rows)
+            await wait_for(pilot, lambda: not table.filling, timeout=10)
+            table.move_cursor(row=12, animate=False)  # r012
+            added = table.rows_added
+            narrowed = [row for row in rows if "1" in row[0]]
+            table.sync(narrowed)
+            await pilot.pause()
+            assert table.rows_added == added  # none added again
+            assert table.row_keys == [key for key, _ in narrowed] == [
+                row.key.value for row in table.ordered_rows
+            ]
+            assert table.row_count == len(narrowed)
+            assert table.current_key == "r012"
+            assert table.ordered_columns[1].content_width == 40  # widths hold while filtering
+            widened = [row for row in rows if "1" in row[0] or row[0] < "r010"]
+            table.sync(widened)
+            await pilot.pause()
+            assert table.rows_added == added + sum(1 for key, _ in widened if "1" not in key)
+            assert [row.key.value for row in table.ordered_rows] == [key for key, _ in widened]
+            assert table.get_row_at(5) == ["r005", "x" * 40]
+            assert table.ordered_columns[1].content_width == 40
+            assert table.current_key == "r012"
+            table.sync([])
+            await pilot.pause()
+            assert table.row_count == 0 and table.row_keys == []
+            table.sync(rows[:3])
+            await pilot.pause()
+            assert [row.key.value for row in table.ordered_rows] == ["r000", "r001", "r002"]

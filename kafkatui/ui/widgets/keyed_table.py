@@ -1,9 +1,11 @@
 """A DataTable updated by diff: keyed rows, `update_cell` only where a value changed.
 
 Callers hand over the complete desired rows (already filtered and sorted). When the row
-keys and their order are unchanged, only changed cells are written; otherwise the table
-is rebuilt once inside `batch_update` (never row-by-row removal, which relayouts each
-time), or, when only the order changed, its rows are moved in place. The cursor stays on
+keys and their order are unchanged, only changed cells are written. When the order
+changed, or rows were dropped, or a few added (a filter typed), the rows are moved,
+dropped and added in place, in one step (DataTable's `remove_row` relayouts each time
+and renumbers every row: quadratic). Otherwise the table is rebuilt once inside
+`batch_update`. The cursor stays on
 the same row key across rebuilds. `update_rows` writes a few known rows without looking
 at the others, so a poll that changed k rows costs k rows.
 
@@ -22,7 +24,7 @@ from textual._two_way_dict import TwoWayDict
 from textual.binding import Binding
 from textual.render import measure
 from textual.widgets import DataTable
-from textual.widgets._data_table import ColumnKey, RowKey, default_cell_formatter
+from textual.widgets._data_table import CellKey, ColumnKey, RowKey, default_cell_formatter
 
 Cell = str | Text
 APPEND_SLICE = 250  # rows added per frame while a long table fills (~25 ms of Textual's)
@@ -96,10 +98,8 @@ class KeyedTable(DataTable[Cell]):
             elif keys[: len(self._keys)] == self._keys:
                 self._update_changed(rows[: len(self._keys)])
                 self._append_sliced(rows)
-            elif (
-                len(keys) == len(self._keys) == len(self._cells) and set(keys) == self._cells.keys()
-            ):
-                self._reorder(rows)
+            elif sum(key not in self._cells for key in keys) <= APPEND_SLICE:
+                self._reorder(rows)  # the same rows, or some dropped or a few new
             else:
                 self._rebuild(rows)
 
@@ -229,15 +229,34 @@ class KeyedTable(DataTable[Cell]):
         self._widths[key] = tuple(self._cell_width(cell) for cell in cells)
 
     def _reorder(self, rows: Sequence[tuple[str, Sequence[Cell]]]) -> None:
-        """The same rows in another order (a new sort): moved in place, as DataTable.sort
-        does, instead of removing and adding them all (tens of seconds at 10,000 rows)."""
+        """Rows in another order (a new sort), some dropped or a few new (a filter):
+        moved in place, as DataTable.sort does, instead of removing and adding them all
+        (tens of seconds at 10,000 rows)."""
         keep = self.current_key if self.cursor_row > 0 else None
+        wanted = {key for key, _ in rows}
+        dropped = [key for key in self._keys if key not in wanted]
+        for key in dropped:
+            self._drop(key)
+        self._append([(key, cells) for key, cells in rows if key not in self._cells])
         self._keys = [key for key, _ in rows]
         self._row_locations = TwoWayDict({RowKey(key): i for i, key in enumerate(self._keys)})
         self._update_count += 1  # Textual's row order and render caches follow this count
-        self._update_changed(rows)
-        self.refresh()
-        self.move_cursor(row=self._keys.index(keep) if keep else 0, animate=False)
+        self._require_update_dimensions = True  # the table's height
+        self._update_changed(rows)  # columns keep their widths while a filter is typed
+        self.refresh(layout=True)
+        row = self._keys.index(keep) if keep in wanted else 0
+        self.move_cursor(row=row, animate=False)
+
+    def _drop(self, key: str) -> None:
+        """A row out of the table, Textual's part as `remove_row` does it, less the
+        renumbering of every other row (done once by the caller)."""
+        row_key = RowKey(key)
+        for column_key in self._data[row_key]:
+            self._updated_cells.discard(CellKey(row_key, column_key))
+        del self.rows[row_key]
+        del self._data[row_key]
+        del self._cells[key]
+        del self._widths[key]
 
     def _rebuild(self, rows: Sequence[tuple[str, Sequence[Cell]]]) -> None:
         # the cursor follows its row, unless it sits at the top: then the top stays selected
