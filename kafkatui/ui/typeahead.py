@@ -29,6 +29,8 @@ else:
     _Base = object
 
 HOLD_MAX_S = 1.0
+#: the longest a view may keep the keys typed after an enter while it catches up
+VIEW_WAIT_MAX_S = 5.0
 
 
 class ReleaseKeys(Message):
@@ -39,6 +41,7 @@ class TypeAhead(_Base):
     """Mixed into the App."""
 
     _held_keys: list[events.Key] | None = None
+    _view_waits = 0  # views still catching up with what was typed (see wait_for_view)
 
     def hold_keys(self) -> None:
         """An input is opening: keep the keys that follow until it has focus."""
@@ -50,6 +53,25 @@ class TypeAhead(_Base):
         """An input has focus: hand it the kept keys (after those already queued)."""
         if self._held_keys is not None:
             self.post_message(ReleaseKeys())
+
+    def wait_for_view(self) -> None:
+        """A view is still applying what was typed (a big list filtering in a thread):
+        keep the keys that follow until it calls `view_ready` (or VIEW_WAIT_MAX_S), so
+        that `/orders⏎t` tails the filtered list's first row, not the unfiltered one."""
+        if self._held_keys is None:
+            self._held_keys = []
+        self._view_waits += 1
+        self.set_timer(VIEW_WAIT_MAX_S, self._stop_waiting)
+
+    def view_ready(self) -> None:
+        self._view_waits = max(0, self._view_waits - 1)
+        if self._view_waits == 0 and self._held_keys is not None:
+            self.post_message(ReleaseKeys())
+
+    def _stop_waiting(self) -> None:
+        if self._view_waits:
+            self._view_waits = 1
+            self.view_ready()
 
     def pass_on_keys(self, keys: list[events.Key]) -> None:
         """Keys an input got after its enter (see KInput): handle them again, before any
@@ -75,6 +97,8 @@ class TypeAhead(_Base):
         await super().on_event(event)
 
     async def _on_release_keys(self, _message: ReleaseKeys) -> None:
+        if self._view_waits:
+            return  # view_ready releases them
         held, self._held_keys = self._held_keys or [], None
         for old in sorted(held, key=lambda key: key.time):  # a key's time is its arrival
             key = events.Key(old.key, old.character)

@@ -3,6 +3,7 @@ the input that opens, in order; none reaches the list behind it."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from textual import events
@@ -10,6 +11,7 @@ from textual.app import App, ComposeResult
 from textual.keys import _character_to_key
 from textual.widgets import Input
 
+from kafkatui.ui.screens import table_view
 from kafkatui.ui.screens.groups import GroupsView
 from kafkatui.ui.screens.table_view import TableView
 from kafkatui.ui.screens.tail import TailView
@@ -121,3 +123,26 @@ async def test_keys_after_an_enter_that_moves_no_focus_still_land_in_the_input()
         await pilot.pause()
         burst(app, "ab\rcd")
         await wait_for(pilot, lambda: box.value == "abcd", timeout=3)
+
+
+async def test_keys_after_enter_wait_for_a_big_list_to_filter(monkeypatch: Any) -> None:
+    """A big list filters in a thread: the `t` after enter waits for the filtered rows,
+    so it tails the first match, not the first row of the unfiltered list."""
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        topics = app.screen
+        assert isinstance(topics, TopicsView) and topics.table.row_keys[0] != "payments"
+        # from here on the list counts as big, and ordering it takes as long as 10,000 rows
+        monkeypatch.setattr(TopicsView, "ORDER_IN_THREAD_FROM", 1)
+        order = table_view.order_rows
+
+        def slowly(*args: Any, **kwargs: Any) -> Any:
+            time.sleep(0.3)
+            return order(*args, **kwargs)
+
+        monkeypatch.setattr(table_view, "order_rows", slowly)
+        burst(app, "/payments\rt")
+        await wait_for(pilot, lambda: isinstance(app.screen, TailView))
+        tail = app.screen
+        assert isinstance(tail, TailView) and tail.topic == "payments"

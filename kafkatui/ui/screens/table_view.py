@@ -64,6 +64,7 @@ class TableView(FilterBox, Generic[T]):
         self.rows_built = 0  # rows whose cells were made (work per update, for tests)
         self._orders_asked = 0  # redraws asked for; an ordering answers the one it saw
         self._ordering = False  # a thread is filtering and sorting
+        self._keys_wait = False  # keys typed after the filter's enter wait for its result
         self.orders_applied = 0  # orderings made in a thread and applied (for tests)
 
     def on_mount(self) -> None:
@@ -251,11 +252,19 @@ class TableView(FilterBox, Generic[T]):
     def _order_ready(self, message: OrderReady) -> None:
         self._ordering = False
         if message.ordered is None:
+            self._keys_may_go()
             return  # the worker's error went to the app's error path
         self._show(message.ordered)
         self.orders_applied += 1
         if message.ordered.generation != self._orders_asked:
             self._start_ordering()  # asked again meanwhile: the latest wins
+        else:
+            self._keys_may_go()
+
+    def _keys_may_go(self) -> None:
+        if self._keys_wait:
+            self._keys_wait = False
+            self.kapp.view_ready()
 
     def _show(self, ordered: Ordered[T]) -> None:
         self._order = ordered.order
@@ -282,6 +291,9 @@ class TableView(FilterBox, Generic[T]):
 
     def filter_kept(self) -> None:
         self.table.move_cursor(row=0, animate=False)
+        if self._ordering and not self._keys_wait:  # the list shown is not filtered yet
+            self._keys_wait = True
+            self.kapp.wait_for_view()
 
     def action_clear_filter(self) -> None:
         if not self.escape_filter() and len(self.app.screen_stack) > 1:
