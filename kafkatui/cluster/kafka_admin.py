@@ -55,6 +55,7 @@ from kafkatui.cluster.kafka_errors import (
 from kafkatui.cluster.kafka_errors import kafka_error_of as kafka_error_of
 from kafkatui.cluster.librdkafka_log import LOG as LOG
 from kafkatui.cluster.lifetime import on_foreign_thread, park, release_parked, weak_callback
+from kafkatui.cluster.metadata_wait import DownSince, in_slices
 from kafkatui.cluster.models import ConfigEntry
 from kafkatui.cluster.offset_retry import LEADER_MOVING_CODES, OFFSET_ATTEMPTS, pause_before
 from kafkatui.cluster.settings import ConnectionSettings
@@ -105,7 +106,6 @@ class _HandshakeWatch(logging.Filter):
 
 
 _PLAINTEXT_PROTOCOLS = {"", "plaintext", "sasl_plaintext"}
-_METADATA_SLICE_S = 1.0
 REBUILD_AFTER_S = 10.0
 CLOSE_WAIT_S = 2.0  # how long close() waits for unanswered requests before leaving them
 
@@ -137,6 +137,7 @@ class KafkaAdmin:
         self.timeout_s = settings.timeout_s
         self._lock = threading.Lock()
         self._connection_error: KafkaError | None = None
+        self._down = DownSince()  # every broker reported down (error_cb), since when
         self._producer: Producer | None = None
         self._closed = False
         self._metadata: tuple[float, ClusterMetadata] | None = None
@@ -168,6 +169,7 @@ class KafkaAdmin:
     def _on_error(self, err: KafkaError) -> None:
         if err.code() in CONNECTION_ERRORS:
             self._connection_error = err
+        self._down.saw(err)
 
     def _scrub(self, text: str) -> str:
         for secret in self._secrets:
@@ -223,6 +225,7 @@ class KafkaAdmin:
     def _succeeded(self) -> None:
         self._failing_since = None
         self._connection_error = None
+        self._down.answered()
         self._admin.poll(0)
 
     def call(self, what: str, fn: Callable[[], T]) -> T:
@@ -280,32 +283,34 @@ class KafkaAdmin:
         """Metadata for every topic in one request (or the last answer, if younger than
         `max_age_s`: a big topic list is filled in chunks that share one metadata call).
 
-        Asked in growing slices (1 s, 2 s, 4 s ...) up to the timeout, so that a wrong
+        Asked in growing slices up to the timeout (metadata_wait), so that a wrong
         password or an untrusted certificate (known to librdkafka within a second) fails
-        at once rather than after 10 s, while a slow answer still gets its time.
+        at once, and a cluster whose every broker refuses in a few seconds, rather than
+        after 10 s, while a slow answer still gets its time.
         """
         cached = self._metadata
         if cached is not None and time.monotonic() - cached[0] <= max_age_s:
             return cached[1]
         self._fresh_client_if_due()
         what = "reading cluster metadata"
-        deadline = time.monotonic() + self.timeout_s
-        slice_s = _METADATA_SLICE_S
-        while True:
-            left = deadline - time.monotonic()
-            try:
-                result = self._admin.list_topics(timeout=max(0.1, min(slice_s, left)))
-            except KafkaException as exc:
-                self._admin.poll(0)  # serve error_cb
-                known = self._connection_error
-                fatal = known is not None and known.code() in AUTH_CODES | TLS_CODES
-                if fatal or time.monotonic() >= deadline:
-                    raise self.error(exc, what) from exc
-                slice_s *= 2
-                continue
-            self._succeeded()
-            self._metadata = (time.monotonic(), result)
-            return result
+
+        def give_up() -> bool:
+            self._admin.poll(0)  # serve error_cb
+            known = self._connection_error
+            return known is not None and known.code() in AUTH_CODES | TLS_CODES
+
+        try:
+            result = in_slices(
+                lambda slice_s: self._admin.list_topics(timeout=slice_s),
+                give_up,
+                self._down,
+                self.timeout_s,
+            )
+        except KafkaException as exc:
+            raise self.error(exc, what) from exc
+        self._succeeded()
+        self._metadata = (time.monotonic(), result)
+        return result
 
     def _fresh_client_if_due(self) -> None:
         """Replace the AdminClient with a fresh one, which looks up coordinators and

@@ -27,6 +27,7 @@ from kafkatui.cluster.errors import (
 from kafkatui.cluster.kafka_errors import kafka_error_of, translate
 from kafkatui.cluster.librdkafka_log import LOG
 from kafkatui.cluster.lifetime import on_foreign_thread, park, release_parked, weak_callback
+from kafkatui.cluster.metadata_wait import DownSince, in_slices
 from kafkatui.cluster.offset_retry import LEADER_MOVING_CODES, OFFSET_ATTEMPTS, pause_before
 from kafkatui.cluster.settings import ConnectionSettings
 from kafkatui.cluster.tail_start import TailStart
@@ -99,6 +100,7 @@ class TailReader:
         self.pending_end: set[int] = set()  # partitions not yet at end_at_start
         self._fatal: KafkaTuiError | None = None
         self._connection_error: KafkaError | None = None  # explains a timeout
+        self._down = DownSince()  # every broker reported down (error_cb), since when
         self._consumer: Consumer | None = None
         self._all_partitions = False
         self._next_metadata_check = 0.0
@@ -259,8 +261,19 @@ class TailReader:
 
     def _topic_partitions(self) -> list[int]:
         consumer = self._require_consumer()
+
+        def give_up() -> bool:
+            if not self.next_offsets:  # not assigned yet: poll serves error_cb, loses nothing
+                consumer.poll(0)
+            return self._fatal is not None
+
         try:
-            metadata = consumer.list_topics(self.topic, timeout=self.settings.timeout_s)
+            metadata = in_slices(
+                lambda slice_s: consumer.list_topics(self.topic, timeout=slice_s),
+                give_up,
+                self._down,
+                self.settings.timeout_s,
+            )
         except KafkaException as exc:
             raise self._connection_error_of(exc) from None
         topic = metadata.topics.get(self.topic)
@@ -373,6 +386,7 @@ class TailReader:
         self.error = err.str()
         self._drained_since_error = False
         self._connection_error = err
+        self._down.saw(err)
         if err.fatal() or err.code() == KafkaError._AUTHENTICATION:
             self._fatal = self._translate(err, "reading " + self.topic)
 
