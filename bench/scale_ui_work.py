@@ -164,7 +164,8 @@ def view_specs(args: argparse.Namespace) -> dict[str, ViewSpec]:
             args.topics,
             None,
             lambda view: all(t.partitions is not None for t in view.items.values()),
-            lambda view, count: sorted(view.items)[:count],
+            # not Kafka's own topics (`__consumer_offsets` sorts first): it refuses records
+            lambda view, count: [n for n in sorted(view.items) if not n.startswith("__")][:count],
             lambda topic: topic.messages,
         ),
         "groups": ViewSpec(
