@@ -164,8 +164,9 @@ def view_specs(args: argparse.Namespace) -> dict[str, ViewSpec]:
             args.topics,
             None,
             lambda view: all(t.partitions is not None for t in view.items.values()),
-            # not Kafka's own topics (`__consumer_offsets` sorts first): it refuses records
-            lambda view, count: [n for n in sorted(view.items) if not n.startswith("__")][:count],
+            # not the internal topics, which sort first: Kafka refuses records for
+            # `__consumer_offsets`, and Connect's `_connect-*` are not ours to write
+            lambda view, count: [n for n in sorted(view.items) if not n.startswith("_")][:count],
             lambda topic: topic.messages,
         ),
         "groups": ViewSpec(
