@@ -1,6 +1,7 @@
 """How the scale figures grow with the cluster: one markdown table from the saved results.
 
   python bench/scale_growth.py [--sizes 1000,2000,5000,10000]
+  python bench/scale_growth.py --sizes 5000,10000 --ui-suffix _keys200 --match keys,load
 
 Reads, per size N (workload topics), bench/results/scale_side_by_side_N.json and
 bench/results/scale_ui_work_N.json (written by those scripts) and prints one row per
@@ -124,8 +125,8 @@ FIGURES: list[tuple[str, Figure, str]] = [  # (figure, cell, goal)
     ("... max RSS", megabytes("check_json", "rss_mb"), ""),
     ("topics view in process: first rows", ui_seconds("topics", "first_rows_s"), ""),
     ("... every topic has its details", ui_seconds("topics", "all_filled_s"), ""),
-    ("... keys while the topics load, p50 / p99", keys("topics", "keys_while_loading"), KEYS_GOAL),
-    ("... keys at rest while the view polls, p50 / p99", keys("topics", "keys_at_rest"), KEYS_GOAL),
+    ("... keys while the topics load", keys("topics", "keys_while_loading"), KEYS_GOAL),
+    ("... keys at rest while the topics view polls", keys("topics", "keys_at_rest"), KEYS_GOAL),
     (
         "... unchanged poll: rows built / cells written",
         poll_work("topics", "polls_unchanged"),
@@ -137,8 +138,8 @@ FIGURES: list[tuple[str, Figure, str]] = [  # (figure, cell, goal)
         "~changed",
     ),
     ("groups view (key 2): every group has its lag", ui_seconds("groups", "all_filled_s"), ""),
-    ("... keys while the groups load, p50 / p99", keys("groups", "keys_while_loading"), KEYS_GOAL),
-    ("... keys at rest while the view polls, p50 / p99", keys("groups", "keys_at_rest"), KEYS_GOAL),
+    ("... keys while the groups load", keys("groups", "keys_while_loading"), KEYS_GOAL),
+    ("... keys at rest while the groups view polls", keys("groups", "keys_at_rest"), KEYS_GOAL),
     (
         "... unchanged poll: rows built / cells written",
         poll_work("groups", "polls_unchanged"),
@@ -154,14 +155,21 @@ FIGURES: list[tuple[str, Figure, str]] = [  # (figure, cell, goal)
 ]
 
 
-def table(sizes: list[int]) -> str:
+def table(sizes: list[int], ui_suffix: str = "", match: str = "") -> str:
+    """`ui_suffix`: read scale_ui_work_N<suffix> (a run saved with --save); `match`: only
+    the figures whose label holds one of its comma-separated words. Keys: p50 / p99."""
     runs = {
-        n: (load_result(f"scale_side_by_side_{n}") or {}, load_result(f"scale_ui_work_{n}") or {})
+        n: (
+            load_result(f"scale_side_by_side_{n}") or {},
+            load_result(f"scale_ui_work_{n}{ui_suffix}") or {},
+        )
         for n in sizes
     }
     head = "| figure | " + " | ".join(f"{n:,} topics" for n in sizes) + " | goal |"
     lines = [head, "|---" * (len(sizes) + 2) + "|"]
     for label, figure, goal in FIGURES:
+        if match and not any(word in label for word in match.split(",")):
+            continue
         cells = " | ".join(figure(*runs[n]) for n in sizes)
         lines.append(f"| {label} | {cells} | {goal} |")
     return "\n".join(lines)
@@ -170,8 +178,14 @@ def table(sizes: list[int]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="1000,2000,5000,10000")
+    parser.add_argument("--ui-suffix", default="", help="e.g. _keys200: scale_ui_work_N_keys200")
+    parser.add_argument(
+        "--match",
+        default="",
+        help="only the figures whose label holds one of these (comma-separated)",
+    )
     args = parser.parse_args()
-    print(table([int(n) for n in args.sizes.split(",")]))
+    print(table([int(n) for n in args.sizes.split(",")], args.ui_suffix, args.match))
 
 
 if __name__ == "__main__":
