@@ -398,7 +398,7 @@ def avoid_zero_delay_timers() -> None:
     def set_timer(self: Any, delay: float, *args: Any, **kwargs: Any) -> Any:
         return original(self, max(delay, 0.001), *args, **kwargs)
 
-    TailView.set_timer = set_timer
+    TailView.set_timer = set_timer  # type: ignore[method-assign]
 
 
 def main() -> None:

@@ -115,7 +115,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         await wait_for(idle, 120, every_s=0.05)
         topics = view()
         assert topics is not None
-        topics.POLL_S = None  # no poll in the middle of the keys
+        topics.POLL_S = None  # type: ignore[misc,assignment]  # no poll amid the keys
         await wait_for(lambda: not topics.table.filling, 60)
         heart = Heartbeat()
         beating = asyncio.create_task(heart.beat())

@@ -9,7 +9,7 @@ stopped). Per run, each in a fresh process:
 - `kafkatui` in tmux until a workload topic is on screen;
 - kaskade 5 (`kaskade admin`, tmux): first rows, and its first full refresh;
 - `kafkatui groups --json` and `kafkatui check --json --lag-window 0`: wall and max RSS.
-Results: bench/results/scale_side_by_side.json, and a table on stdout.
+Results: bench/results/scale_side_by_side_TOPICS.json, and a table on stdout.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import os
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +57,7 @@ def main() -> None:
         home = Path(home_dir)
         env = isolated_env(home)
         tmux = Tmux()
-        measures = {
+        measures: dict[str, Callable[[], dict[str, float]]] = {
             "kafkatui_app": AppProbe(cluster, args.topics, args.groups, env),
             "kafkatui_tmux": TmuxFirstRows(tmux, cluster, env, ON_SCREEN),
             "kaskade": lambda: kaskade_run(tmux, cluster, env, home, ON_SCREEN),
@@ -85,7 +86,7 @@ def main() -> None:
         keys = list(dict.fromkeys(k for s in runs for k in s))
         result[name] = {k: summary([s[k] for s in runs if k in s]) for k in keys}
     result["errors"] = errors
-    path = save_result("scale_side_by_side", result)
+    path = save_result(f"scale_side_by_side_{args.topics}", result)
     say(f"saved {path}")
     for name in measures:
         for key, stats in result.get(name, {}).items():

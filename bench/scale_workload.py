@@ -14,7 +14,8 @@ the development or the other benches' one) is kept for the next run.
 
 After the build, the broker's open files and memory maps are counted from /proc and set
 against its limits (`Max open files`, vm.max_map_count), to tell whether one broker can
-carry the workload or it needs three. Results: bench/results/scale_workload.json.
+carry the workload or it needs three. Results: bench/results/scale_workload_TOPICS.json
+(with the state dir's name after it for any other dir than the default).
 """
 
 from __future__ import annotations
@@ -200,7 +201,9 @@ def main() -> None:
     text = verdict(result["brokers"], args.topics * PARTITIONS)
     print(text)
     result["verdict"] = text
-    save_result(f"scale_workload_{args.topics}", result)
+    # another sandbox's build of the same size must not overwrite the scale sandbox's
+    other = "" if args.dir.resolve() == SCALE_DIR else f"_{args.dir.resolve().name.lstrip('.')}"
+    save_result(f"scale_workload_{args.topics}{other}", result)
     if args.down:
         cluster.stop()
 
