@@ -197,10 +197,9 @@ class RecordFilter:
         if not self._case_sensitive:
             for special in self._lowers_to_needle():
                 suspects.update(_holders(special, blob, starts))
-        # a wire-framed payload, or a JSON text that may hold an escape
         if self._must_decode:  # any payload that may be JSON is decoded
-            starting = [i for i, data in enumerate(present) if data[:1] in _MAY_BE_JSON]
-            suspects.update(starting)
+            suspects.update(i for i, data in enumerate(present) if data[:1] in _MAY_BE_JSON)
+        # a wire-framed payload, or a JSON text that may hold an escape
         if b"\x00" in blob or b"\\" in blob:
             starting = [i for i, data in enumerate(present) if data[:1] in _SUSPECT_STARTS]
             if judged_on_body and starting and (piece := self.body_piece()) is not None:
