@@ -104,6 +104,22 @@ def load(side: dict[str, Any], ui: dict[str, Any]) -> str:
 
 
 KEYS_GOAL = "p99 < 50 ms"
+
+
+def view_rows(view: str, changed: str) -> list[tuple[str, Figure, str]]:
+    """The keys and the work per poll of one view (topics or groups)."""
+    return [
+        (f"... keys while the {view} load", keys(view, "keys_while_loading"), KEYS_GOAL),
+        (f"... keys at rest while the {view} view polls", keys(view, "keys_at_rest"), KEYS_GOAL),
+        (
+            "... unchanged poll: rows built / cells written",
+            poll_work(view, "polls_unchanged"),
+            "~0",
+        ),
+        (f"... poll after {changed}", poll_work(view, "poll_after_changing"), "~changed"),
+    ]
+
+
 FIGURES: list[tuple[str, Figure, str]] = [  # (figure, cell, goal)
     (
         "first rows, real terminal (tmux), from spawn",
@@ -125,31 +141,9 @@ FIGURES: list[tuple[str, Figure, str]] = [  # (figure, cell, goal)
     ("... max RSS", megabytes("check_json", "rss_mb"), ""),
     ("topics view in process: first rows", ui_seconds("topics", "first_rows_s"), ""),
     ("... every topic has its details", ui_seconds("topics", "all_filled_s"), ""),
-    ("... keys while the topics load", keys("topics", "keys_while_loading"), KEYS_GOAL),
-    ("... keys at rest while the topics view polls", keys("topics", "keys_at_rest"), KEYS_GOAL),
-    (
-        "... unchanged poll: rows built / cells written",
-        poll_work("topics", "polls_unchanged"),
-        "~0",
-    ),
-    (
-        "... poll after 50 topics got a record",
-        poll_work("topics", "poll_after_changing"),
-        "~changed",
-    ),
+    *view_rows("topics", "50 topics got a record"),
     ("groups view (key 2): every group has its lag", ui_seconds("groups", "all_filled_s"), ""),
-    ("... keys while the groups load", keys("groups", "keys_while_loading"), KEYS_GOAL),
-    ("... keys at rest while the groups view polls", keys("groups", "keys_at_rest"), KEYS_GOAL),
-    (
-        "... unchanged poll: rows built / cells written",
-        poll_work("groups", "polls_unchanged"),
-        "~0",
-    ),
-    (
-        "... poll after the topics of 50 groups got a record",
-        poll_work("groups", "poll_after_changing"),
-        "~changed",
-    ),
+    *view_rows("groups", "the topics of 50 groups got a record"),
     ("RSS of the app after both views", rss, "<= 300 MB"),
     ("load average (1 min) at start -> end", load, ""),
 ]
