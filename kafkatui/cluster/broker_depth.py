@@ -124,6 +124,14 @@ class BrokerDepth:
         )
         return parse_log_dirs(raw)
 
+    def log_dir_totals(self) -> DiskUsage:
+        """Every log dir's state and file-system totals, without sizing any partition:
+        asking for none skips the metadata of every topic and the sizes of every replica
+        (at 20,000 partitions, 1.6 s against 0.3 s). Their `size_bytes` and `partitions`
+        are 0: not for showing."""
+        raw = self.deep.call("describing log dirs", lambda c: c.describe_log_dirs({}))
+        return parse_log_dirs(raw)
+
     def quorum(self) -> Quorum:
         raw = self.deep.call("describing the KRaft quorum", lambda c: c.describe_metadata_quorum())
         return parse_quorum(raw)

@@ -142,8 +142,16 @@ def _incomplete(what: str, exc: KafkaTuiError) -> Finding:
     return Finding(severity, "CHECK_INCOMPLETE", what, f"could not read {what}: {exc}")
 
 
-def gather_depth(depth: BrokerDepth, transactions: TransactionsApi | None) -> DepthFacts:
-    """Read every fact; each part that fails becomes one CHECK_INCOMPLETE finding."""
+def needs_sizes(dirs: Sequence[LogDir], limits: DepthLimits) -> bool:
+    """Whether a disk finding is due, whose text gives the sizes a totals read leaves out."""
+    return any(d.offline or (d.used_percent or 0.0) >= limits.disk_warn_pct for d in dirs)
+
+
+def gather_depth(
+    depth: BrokerDepth, transactions: TransactionsApi | None, limits: DepthLimits
+) -> DepthFacts:
+    """Read every fact; each part that fails becomes one CHECK_INCOMPLETE finding. The
+    log dirs are sized only when a disk finding will show their sizes."""
     incomplete: list[Finding] = []
     dirs: tuple[LogDir, ...] = ()
     quorum = None
@@ -151,7 +159,9 @@ def gather_depth(depth: BrokerDepth, transactions: TransactionsApi | None) -> De
     txns: tuple[Transaction, ...] = ()
     gaps: tuple[StableGap, ...] = ()
     try:
-        dirs = depth.disk_usage().log_dirs
+        dirs = depth.log_dir_totals().log_dirs
+        if needs_sizes(dirs, limits):
+            dirs = depth.disk_usage().log_dirs
     except KafkaTuiError as exc:
         incomplete.append(_incomplete("log dirs", exc))
         if isinstance(exc, NotAvailable):  # the same for every part: say it once

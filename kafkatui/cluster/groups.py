@@ -203,12 +203,13 @@ class Groups:
         self.ends.record({tp: info.offset for tp, info in ends.items()}, now)
         result: dict[str, GroupLag] = {}
         for gid, tps in partitions.items():
+            offsets, owned, target = (
+                committed.get(gid, {}),
+                owners.get(gid, {}),
+                targets.get(gid, {}),
+            )
             rows = tuple(
-                replace(
-                    self._row(tp, committed.get(gid, {}).get(tp), ends, owners.get(gid, {})),
-                    target_member=targets.get(gid, {}).get(tp),
-                )
-                for tp in sorted(tps)
+                self._row(tp, offsets.get(tp), ends, owned, target.get(tp)) for tp in sorted(tps)
             )
             summary = summaries.get(gid)
             group_lag = GroupLag(
@@ -241,7 +242,11 @@ class Groups:
 
     @staticmethod
     def _row(
-        tp: TP, committed: int | None, ends: dict[TP, Any], owners: dict[TP, str]
+        tp: TP,
+        committed: int | None,
+        ends: dict[TP, Any],
+        owners: dict[TP, str],
+        target_member: str | None = None,
     ) -> PartitionLag:
         """end is -1 when the end offset could not be read (for example a deleted topic)."""
         end = ends[tp].offset if tp in ends else -1
@@ -253,6 +258,7 @@ class Groups:
             end=end,
             lag=lag,
             member=owners.get(tp),
+            target_member=target_member,
         )
 
     def trend(self, group_id: str, min_span_s: float = MIN_SPAN_S) -> LagTrend:
@@ -267,13 +273,14 @@ class Groups:
             for p in lag.partitions
             if p.committed is not None and p.lag
         }
-        # the furthest behind first, in case there are more than the reader takes
+        # the furthest behind first, in case there are more than the reader takes (then in
+        # partition order, so the same ones are read each time)
         behind = {
             (p.topic, p.partition, p.committed): p.lag or 0
             for g in lags.values()
             for p in g.partitions
         }
-        ordered = sorted(positions, key=lambda pos: -behind[pos])
+        ordered = sorted(positions, key=lambda pos: (-behind[pos], pos))
         stamps = self._stamps(ordered)
         now = time.time()
         result = {}

@@ -291,6 +291,8 @@ def _first_line(text: str | None) -> str:
 # ---- gathering ---------------------------------------------------------------------------
 #: the only configs the rules read (a topic has about 35)
 RULE_CONFIGS = frozenset({"min.insync.replicas", "unclean.leader.election.enable"})
+#: how old a metadata answer a check may reuse
+METADATA_REUSE_S = 2.0
 #: lag samples a one-shot check takes over its window
 LAG_SAMPLES = 5
 
@@ -326,24 +328,26 @@ class Health:
 
         The broker depth (log dirs and the rest, through their own client) is read in a
         thread meanwhile: each part waits on the brokers, not on this process."""
+        limits = limits or DepthLimits()
         with ThreadPoolExecutor(1, thread_name_prefix="check-depth") as pool:
             depth = (
                 None
                 if self.depth is None
-                else pool.submit(gather_depth, self.depth, self.transactions)
+                else pool.submit(gather_depth, self.depth, self.transactions, limits)
             )
             facts = self.gather(lag_window_s)
             findings = evaluate(
                 replace(facts, lag_seconds_limit=lag_seconds, storm_rebalances=storm_rebalances)
             )
             if depth is not None:
-                findings += evaluate_depth(depth.result(), limits or DepthLimits())
+                findings += evaluate_depth(depth.result(), limits)
         return sorted(
             findings, key=lambda f: (_SEVERITY_ORDER.get(f.severity, 9), f.code, f.subject)
         )
 
     def gather(self, lag_window_s: float = 0.0) -> ClusterFacts:
-        meta = self.admin.metadata()
+        # a command's connection probe has just read it: 10,000 topics take 0.2 s
+        meta = self.admin.metadata(max_age_s=METADATA_REUSE_S)
         names = sorted(meta.topics)
         unread: dict[str, str] = {}
         broker_ids = sorted(meta.brokers)
@@ -354,6 +358,7 @@ class Health:
                 self._configs, ResourceType.TOPIC, names, "topic configs", unread, in_flight
             )
             group_ids, span, lags = self._groups_and_lag(lag_window_s, unread)
+            timed_lags = self._with_seconds(lags, unread)
             topic_configs = reading.result()
         broker_configs = self._configs(  # one broker per request: Kafka allows no more
             ResourceType.BROKER,
@@ -376,7 +381,7 @@ class Health:
             connectors=connectors,
             connect_errors=connect_errors,
             unread=unread,
-            group_lags=self._with_seconds(lags, unread),
+            group_lags=timed_lags,
             rebalances=self.groups.rebalances(storm_window_s) if group_ids else {},
             storm_window_s=storm_window_s,
         )

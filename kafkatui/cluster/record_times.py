@@ -74,7 +74,9 @@ def _read(
     deadline = time.monotonic() + timeout_s
     while pending and time.monotonic() < deadline:
         left = deadline - time.monotonic()
-        for message in consumer.consume(num_messages=500, timeout=min(0.5, max(0.0, left))):
+        # a batch call waits for its full timeout unless 500 records come: the last few
+        # partitions must not wait half a second
+        for message in consumer.consume(num_messages=500, timeout=min(0.05, max(0.0, left))):
             tp = (message.topic(), message.partition())
             if tp not in pending:
                 continue

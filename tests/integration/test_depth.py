@@ -65,6 +65,18 @@ def test_log_dir_totals_agree_with_statvfs_of_the_data_dir(
     assert log_dir.partitions > 0 and log_dir.size_bytes > 0
 
 
+def test_the_unsized_read_gives_the_same_dirs_and_totals(client: ClusterClient) -> None:
+    depth = client.brokers.depth
+    sized = {(d.broker_id, d.path): d for d in depth.disk_usage().log_dirs}
+    totals = {(d.broker_id, d.path): d for d in depth.log_dir_totals().log_dirs}
+    assert totals.keys() == sized.keys()
+    for key, d in totals.items():
+        assert d.total_bytes == sized[key].total_bytes and d.error == sized[key].error
+        assert d.usable_bytes is not None and sized[key].usable_bytes is not None
+        assert abs(d.usable_bytes - sized[key].usable_bytes) < 256 * 2**20
+        assert (d.partitions, d.size_bytes) == (0, 0)  # what it leaves out
+
+
 def test_topic_and_partition_sizes_agree_with_the_segment_files(
     client: ClusterClient, sandbox: dict, sandbox_settings: ConnectionSettings, topic: str
 ) -> None:

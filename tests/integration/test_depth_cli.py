@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 from pathlib import Path
 
@@ -106,6 +107,8 @@ def test_check_disk_usage_follows_the_limits(sandbox: dict, tmp_path: Path) -> N
     [disk] = [f for f in json.loads(out) if f["code"] == "DISK_USAGE_HIGH"]
     assert disk["severity"] == "warning", err
     assert code == 1
+    # the finding names the Kafka data in the dir: sized, though check reads totals first
+    assert int(re.search(r"Kafka data here (\d+) bytes", disk["detail"])[1]) > 0  # type: ignore[index]
     code, out, _ = cli(sandbox, tmp_path, "check", "--json", "--lag-window", "0",
                        "--disk-warn", below, "--disk-critical", below)  # fmt: skip
     [disk] = [f for f in json.loads(out) if f["code"] == "DISK_USAGE_HIGH"]

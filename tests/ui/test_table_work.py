@@ -200,6 +200,63 @@ class TestGroupsPoll:
             assert view.table.get_row("billing")[4].plain == "15"
 
 
+def more_lag(client: FakeClient, by: int) -> dict[str, int]:
+    """Every group's partitions `by` records further behind; the new totals."""
+    lags = client.groups._lags
+    for gid, lag in lags.items():
+        parts = tuple(replace(p, end=p.end + by, lag=(p.lag or 0) + by) for p in lag.partitions)
+        lags[gid] = replace(lag, partitions=parts)
+    return {gid: lag.total or 0 for gid, lag in lags.items()}
+
+
+class TestSlicedPoll:
+    async def test_a_poll_is_drawn_a_slice_per_frame_and_ends_current(
+        self, monkeypatch: Any
+    ) -> None:
+        monkeypatch.setattr(GroupsView, "UPDATE_SLICE", 1)
+        client = FakeClient()
+        app = new_app(client)
+        async with app.run_test(size=SIZE) as pilot:
+            await press(pilot, "2")
+            view = app.screen
+            assert isinstance(view, GroupsView)
+            slices: list[int] = []
+            real = view.update_items
+
+            def counted(items: Any, draw: bool = True) -> None:
+                slices.append(len(items))
+                real(items, draw)
+
+            view.update_items = counted  # type: ignore[method-assign]
+            totals = more_lag(client, 5)
+            await press(pilot, "ctrl+r")
+            await wait_for(pilot, lambda: not view._incoming)
+            assert len(slices) >= len(totals) and max(slices) == 1  # one group per frame
+            for gid, total in totals.items():
+                assert view.table.get_row(gid)[4].plain == f"{total:,}", gid
+
+    async def test_a_new_listing_keeps_updates_still_waiting(self, monkeypatch: Any) -> None:
+        monkeypatch.setattr(GroupsView, "UPDATE_SLICE", 1)
+        client = FakeClient()
+        app = new_app(client)
+        async with app.run_test(size=SIZE) as pilot:
+            await press(pilot, "2")
+            view = app.screen
+            assert isinstance(view, GroupsView)
+            totals = more_lag(client, 9)
+            lags = client.groups.lag(list(totals))
+            rows = [replace(row, lag=lags[key]) for key, row in view.items.items()]
+            view.update_items_sliced(rows)  # one applied now, the rest waiting
+            assert view._incoming
+            summaries = [row.summary for row in view.items.values()]
+            view.on_groups_view_listed(GroupsView.Listed(summaries))  # before the rest
+            assert not view._incoming
+            await pilot.pause()
+            for gid, total in totals.items():
+                assert view.items[gid].total == total, gid
+                assert view.table.get_row(gid)[4].plain == f"{total:,}", gid
+
+
 class TestOrderOffTheLoop:
     async def test_filter_and_sort_of_a_big_table_run_in_a_thread(self, monkeypatch: Any) -> None:
         # 400 topics stand for a big table: the thread takes over from 100 rows here

@@ -14,6 +14,7 @@ from kafkatui.cluster.deep_models import (
 )
 from kafkatui.cluster.depth_health import (
     disk_findings,
+    needs_sizes,
     quorum_findings,
     reassignment_findings,
     transaction_findings,
@@ -82,6 +83,15 @@ def test_disk_findings_follow_the_limits() -> None:
     assert crit.severity == "critical" and "95%" in crit.detail
     [offline] = disk_findings([_dir(10, "KAFKA_STORAGE_ERROR")], limits)
     assert (offline.severity, offline.code) == ("critical", "LOG_DIR_OFFLINE")
+
+
+def test_sizes_are_read_only_for_a_dir_a_disk_finding_will_name() -> None:
+    limits = DepthLimits(disk_warn_pct=80, disk_critical_pct=90)
+    assert not needs_sizes([_dir(79.9), _dir(10)], limits)
+    assert needs_sizes([_dir(10), _dir(80)], limits)
+    assert needs_sizes([_dir(10, "KAFKA_STORAGE_ERROR")], limits)
+    unreported = LogDir(1, "/data", None, None, 0, 0)  # before Kafka 3.3
+    assert not needs_sizes([unreported], limits) and not disk_findings([unreported], limits)
 
 
 def _member(node: int, lag: int, caught_up_ms: int | None) -> QuorumMember:

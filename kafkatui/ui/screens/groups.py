@@ -108,6 +108,7 @@ class GroupsView(TableView[GroupRow]):
         self.post_message(self.Lagged(lags, trends, self.client.groups.rebalances()))
 
     def on_groups_view_listed(self, message: Listed) -> None:
+        self.apply_waiting()  # the last poll's lags, if some are still to be drawn
         old = self.items
         self.merge_items(
             [
@@ -118,7 +119,7 @@ class GroupsView(TableView[GroupRow]):
         self.load_step(f"reading the lag of {len(message.groups):,} groups")
 
     def on_groups_view_lagged(self, message: Lagged) -> None:
-        self.update_items(
+        self.update_items_sliced(
             [
                 replace(
                     row,

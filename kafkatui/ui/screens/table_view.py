@@ -8,6 +8,7 @@ else redraws the whole list, filtering and sorting a big one in a thread worker.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -41,6 +42,9 @@ class TableView(FilterBox, Generic[T]):
     #: from this many items, filtering and sorting for a redraw run in a thread: 10,000
     #: rows take tens of milliseconds (their first cells much longer), a key must not wait
     ORDER_IN_THREAD_FROM: ClassVar[int] = 2_000
+    #: items a poll's update compares and draws per frame (update_items_sliced): at
+    #: 2,000 groups a whole poll is 250 ms of the event loop, a slice about 20 ms
+    UPDATE_SLICE: ClassVar[int] = 200
 
     BINDINGS = [
         Binding("slash", "open_filter", "Filter", id="list.filter"),
@@ -66,6 +70,8 @@ class TableView(FilterBox, Generic[T]):
         self._ordering = False  # a thread is filtering and sorting
         self._keys_wait = False  # keys typed after the filter's enter wait for its result
         self.orders_applied = 0  # orderings made in a thread and applied (for tests)
+        self._incoming: dict[str, T] = {}  # updates still to apply, a slice per frame
+        self._slice_due = False
 
     def on_mount(self) -> None:
         self.watch(self.app, "theme", self._theme_changed, init=False)
@@ -124,6 +130,7 @@ class TableView(FilterBox, Generic[T]):
 
     def set_items(self, items: Sequence[T]) -> None:
         """A full reload whose cells may depend on more than the item: all are made again."""
+        self._incoming.clear()
         self.items = {self.key_of(i): i for i in items}
         self._rows.clear()
         self.redraw()
@@ -131,6 +138,7 @@ class TableView(FilterBox, Generic[T]):
     def merge_items(self, items: Sequence[T]) -> None:
         """The complete list again, for cells that depend only on their item: an item equal
         to the one shown keeps it (and its cells), so an unchanged poll draws nothing."""
+        self.apply_waiting()
         old = self.items
         merged: dict[str, T] = {}
         for item in items:
@@ -161,6 +169,30 @@ class TableView(FilterBox, Generic[T]):
             self._changed.add(key)
         if draw:
             self.apply_changes()
+
+    def update_items_sliced(self, items: Sequence[T]) -> None:
+        """update_items for a whole poll's items, UPDATE_SLICE of them per frame, so that
+        a key waits for one slice at most. Items no longer listed are left out."""
+        self._incoming.update((self.key_of(item), item) for item in items)
+        if not self._slice_due:
+            self._next_slice()
+
+    def _next_slice(self) -> None:
+        self._slice_due = False
+        self._take_incoming(self.UPDATE_SLICE)
+        if self._incoming:
+            self._slice_due = True
+            self.call_after_refresh(self._next_slice)
+
+    def apply_waiting(self) -> None:
+        """The sliced updates not applied yet, now and undrawn: a newer full list builds on
+        them (they are older, but not to be lost)."""
+        self._take_incoming(len(self._incoming), draw=False)
+
+    def _take_incoming(self, count: int, draw: bool = True) -> None:
+        keys = list(itertools.islice(self._incoming, count))
+        taken = [(key, self._incoming.pop(key)) for key in keys]
+        self.update_items([item for key, item in taken if key in self.items], draw)
 
     def same_row(self, old: T, new: T) -> bool:
         """Whether `new` shows (and sorts) exactly as `old`, though the two may differ: by
@@ -195,7 +227,7 @@ class TableView(FilterBox, Generic[T]):
         needle = self.filter_text.lower()
         for key in changed:
             item = self.items[key]
-            shown = needle in self.row(item)[1]
+            shown = not needle or needle in self.row(item)[1]  # no filter: no cells needed
             if shown != (key in self._order):
                 return True
             if shown and self._sort_key(item) != self._order[key]:

@@ -15,13 +15,15 @@ and keys are handled between slices, however long the table is.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rich.cells import cell_len
 from rich.text import Text
 from textual._two_way_dict import TwoWayDict
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.render import measure
 from textual.widgets import DataTable
 from textual.widgets._data_table import CellKey, ColumnKey, RowKey, default_cell_formatter
@@ -146,6 +148,7 @@ class KeyedTable(DataTable[Cell]):
 
     def _update_changed(self, rows: Sequence[tuple[str, Sequence[Cell]]]) -> None:
         touched: set[int] = set()
+        written: set[tuple[str, str]] = set()  # (row key, column key) of each changed cell
         grown: dict[int, int] = {}  # column -> widest of its changed cells
         narrowed: set[int] = set()  # columns where a cell as wide as the column got narrower
         columns = self.ordered_columns
@@ -161,6 +164,7 @@ class KeyedTable(DataTable[Cell]):
             ):
                 if before != after:
                     data[ColumnKey(column.key)] = after  # update_cell, without a refresh each
+                    written.add((key, column.key))
                     width = self._cell_width(after)
                     if width < widths[index] and widths[index] >= columns[index].content_width:
                         narrowed.add(index)
@@ -172,7 +176,7 @@ class KeyedTable(DataTable[Cell]):
             self._widths[key] = tuple(widths)
         if not touched:
             return
-        self._update_count += 1  # Textual's render caches are keyed by this count
+        self._forget_renders(written)
         # a changed column fits its widest cell or label again; all its rows are looked
         # at only when the widest cell may have narrowed
         fitted = {}
@@ -184,10 +188,30 @@ class KeyedTable(DataTable[Cell]):
                 fitted[index] = max(columns[index].content_width, grown[index])
         self._set_widths(fitted)
 
+    # Textual keys every render cache by one count that any change bumps, so a repaint
+    # after it renders every visible cell again: 80-130 ms at 200x50, for a poll that
+    # changed one cell per row or only rows out of sight. Here a written cell forgets
+    # only its own renders, and added rows keep the count, so the rows shown keep theirs.
+
+    def _forget_renders(self, written: set[tuple[str, str]]) -> None:
+        rows = {key for key, _ in written}  # a row or column key matches its string
+        _discard_where(self._cell_render_cache, lambda k: (k[0], k[1]) in written)
+        _discard_where(self._row_render_cache, lambda k: k[0] in rows)
+        indexes = {self._row_locations.get(RowKey(row)) for row in rows}
+        _discard_where(self._row_renderable_cache, lambda k: k[1] in indexes)
+        self._line_cache.clear()
+
     def _append(self, rows: Sequence[tuple[str, Sequence[Cell]]]) -> None:
         """New rows only widen columns, as Textual does for added rows."""
+        count = self._update_count
         for key, cells in rows:
             self._add(key, cells)
+        if rows:
+            # rows added below keep the renders of the rows above (nothing of theirs is
+            # cached at their indexes); the line offsets are made again
+            self._update_count = count
+            self._offset_cache.clear()
+            self._ordered_row_cache.clear()
         self._new_rows.clear()  # measured in _add: Textual need not measure them again
         columns = self.ordered_columns
         grown = {}
@@ -266,3 +290,9 @@ class KeyedTable(DataTable[Cell]):
         self._cells = {}
         self._widths = {}
         self._append_sliced(rows)
+
+
+def _discard_where(cache: LRUCache[Any, Any], stale: Callable[[Any], bool]) -> None:
+    keys = cache.keys()  # an LRUCache is not iterable itself
+    for key in [k for k in keys if stale(k)]:
+        cache.discard(key)
