@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual._two_way_dict import TwoWayDict
 from textual.binding import Binding
@@ -28,7 +30,10 @@ from textual.render import measure
 from textual.widgets import DataTable
 from textual.widgets._data_table import CellKey, ColumnKey, RowKey, default_cell_formatter
 
+from kafkatui.ui.widgets.cell_render import content_segments, plain_cell
+
 Cell = str | Text
+SegmentLines = list[list[Segment]]
 APPEND_SLICE = 250  # rows added per frame while a long table fills (~25 ms of Textual's)
 
 
@@ -234,6 +239,58 @@ class KeyedTable(DataTable[Cell]):
         if changed:
             self._clear_caches()  # lines drawn at the old widths
         self.refresh()
+
+    def _render_cell(
+        self,
+        row_index: int,
+        column_index: int,
+        base_style: Style,
+        width: int,
+        cursor: bool = False,
+        hover: bool = False,
+    ) -> SegmentLines:
+        """A body cell of one line that fits its column is drawn here (cell_render), under
+        Textual's own cache key; every other cell as Textual draws it."""
+        fast = None
+        if row_index >= 0 and column_index >= 0 and not (self.fixed_rows or self.fixed_columns):
+            fast = self._plain_cell(row_index, column_index, base_style, width, cursor, hover)
+        if fast is None:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        return fast
+
+    def _plain_cell(
+        self,
+        row_index: int,
+        column_index: int,
+        base_style: Style,
+        width: int,
+        cursor: bool,
+        hover: bool,
+    ) -> SegmentLines | None:
+        row_key = self._row_locations.get_key(row_index)
+        column_key = self._column_locations.get_key(column_index)
+        if row_key is None or column_key is None:
+            return None
+        cache_key = (row_key, column_key, base_style, cursor, hover, self._show_hover_cursor,
+                     self._update_count, self._pseudo_class_state)  # fmt: skip
+        cached = self._cell_render_cache.get(cache_key)
+        if cached is not None:
+            return cached
+        row = self.rows.get(row_key)
+        if row is None or row.height != 1 or row.auto_height:
+            return None
+        segments = content_segments(self._data[row_key].get(column_key), self.app.console)
+        if segments is None:
+            return None
+        component, post = self._get_styles_to_render_cell(
+            False, False, False, hover, cursor, self.show_cursor, self._show_hover_cursor,
+            self.cursor_foreground_priority == "css", self.cursor_background_priority == "css",
+        )  # fmt: skip
+        meta = Style.from_meta({"row": row_index, "column": column_index})
+        lines = plain_cell(segments, width, self.cell_padding, base_style + meta + component, post)
+        if lines is not None:
+            self._cell_render_cache[cache_key] = lines
+        return lines
 
     def _cell_width(self, value: object) -> int:
         """The width Textual would measure for a cell, without markup parsing when the
