@@ -26,6 +26,7 @@ from textual.worker import Worker, WorkerState
 from kafkatui.cluster.api import KafkaTuiClient
 from kafkatui.cluster.errors import ConnectionFailed, KafkaTuiError, Refused
 from kafkatui.config.paths import default_themes_dir
+from kafkatui.ui.gc_policy import relax_full_collections
 from kafkatui.ui.themes import DEFAULT_THEME, load_themes, shipped_theme_dirs
 from kafkatui.ui.typeahead import TypeAhead
 from kafkatui.ui.widgets.glyphs import ascii_borders_wanted, ascii_key, use_ascii_scrollbars
@@ -159,6 +160,7 @@ class KafkaTuiApp(TypeAhead, App[int]):
         # long as the app: keeping it out of the collector's full passes shortens the
         # pauses they cause (a tail's flood of records triggers many).
         self.call_after_refresh(gc.freeze)
+        relax_full_collections()
 
     @io_work(CLUSTER_GROUP, "reading cluster metadata")
     def load_cluster_id(self) -> None:

@@ -33,6 +33,7 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
 from kafkatui.cluster.api import KafkaTuiClient
+from kafkatui.ui.gc_policy import freeze_what_lives
 from kafkatui.ui.widgets.inputs import KInput
 from kafkatui.ui.widgets.load_state import LoadLine
 from kafkatui.ui.widgets.status_bar import StatusBar
@@ -92,6 +93,7 @@ class View(ForwardsWorkerErrors, Screen[None]):
         super().__init__()
         self._poll_timer: Timer | None = None
         self._failures = 0
+        self._loaded_once = False
         self._stale = False
         self.load_line = LoadLine()
         self.load_line.state.retries = self.POLL_S is not None
@@ -180,6 +182,9 @@ class View(ForwardsWorkerErrors, Screen[None]):
             self.load_line.show()
 
     def poll_done(self, ok: bool) -> None:
+        if ok and not self._loaded_once:
+            self._loaded_once = True
+            freeze_what_lives()  # its rows live as long as the view (see gc_policy)
         self._failures = 0 if ok else min(self._failures + 1, 3)
         if self.POLL_S is None:
             return

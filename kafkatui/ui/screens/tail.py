@@ -11,7 +11,6 @@ registry never stalls keys or scrolling.
 
 from __future__ import annotations
 
-import gc
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -41,11 +40,6 @@ BATCH_LIMIT = 5_000
 LOOKAHEAD = 60  # newest records decoded ahead in the pump, so following draws from cache
 DECODE_GROUP = "tail-decode"  # the worker that decodes rows drawn before the pump got there
 EXPORT_PROGRESS_EVERY = 1_000
-# While a tail is open, full collections are rare: the ring holds ~100,000 records, every
-# one of them promoted into the oldest generation, and a flood would otherwise trigger a
-# full pass over all of them (tens of milliseconds, keys wait) several times a second.
-# Young generations are still collected as usual.
-FULL_GC_EVERY = 1_000  # middle-generation passes between full ones (Python's default: 10)
 
 
 class TailView(FilterBox):
@@ -126,7 +120,6 @@ class TailView(FilterBox):
         self._pump_timer: Timer | None = None
         self._export: str | None = None
         self._stats_fitted = False  # the status line fitted on one line when last shown
-        self._gc_threshold = gc.get_threshold()
 
     def compose_body(self) -> ComposeResult:
         yield Static("opening...", id="tail-stats", classes="summary")
@@ -138,9 +131,6 @@ class TailView(FilterBox):
         return self.query_one("#tail-log", TailLog)
 
     def on_mount(self) -> None:
-        self._gc_threshold = gc.get_threshold()
-        young, middle, old = self._gc_threshold
-        gc.set_threshold(young, middle, max(old, FULL_GC_EVERY))
         self.log_view.focus()
         self.watch(self.log_view, "follow", lambda _v: self._show_stats(), init=False)
 
@@ -163,7 +153,6 @@ class TailView(FilterBox):
         self.pump(self._epoch, self._last_seq, self.filter_text, self.log_view.follow)
 
     def on_unmount(self) -> None:
-        gc.set_threshold(*self._gc_threshold)
         if self._pump_timer is not None:
             self._pump_timer.stop()
         if self.session is not None:
