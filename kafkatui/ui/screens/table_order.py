@@ -7,7 +7,7 @@ row cache, so rows already made are not made again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -54,19 +54,3 @@ def order_rows(
     order = {key: k for (key, _, _), (k, _) in zip(rows, keyed, strict=True)}
     return Ordered(rows, order, request.generation)
 
-
-def fresh_rows(
-    ordered: Ordered[T],
-    items: dict[str, T],
-    row: Callable[[T], tuple[tuple[Cell, ...], str]],
-) -> Sequence[tuple[str, Sequence[Cell]]]:
-    """The ordered rows as they are now: an item that changed while they were ordered
-    gets its current cells, one that left is dropped (the change asked for a new order,
-    which follows)."""
-    shown = []
-    for key, item, cells in ordered.rows:
-        now = items.get(key)
-        if now is None:
-            continue
-        shown.append((key, cells if now is item else row(now)[0]))
-    return shown

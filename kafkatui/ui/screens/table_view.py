@@ -24,7 +24,6 @@ from kafkatui.ui.screens.table_order import (
     Ordered,
     OrderRequest,
     SortKey,
-    fresh_rows,
     order_rows,
 )
 from kafkatui.ui.widgets.keyed_table import Cell, Column, KeyedTable
@@ -72,6 +71,8 @@ class TableView(FilterBox, Generic[T]):
         self.orders_applied = 0  # orderings made in a thread and applied (for tests)
         self._incoming: dict[str, T] = {}  # updates still to apply, a slice per frame
         self._slice_due = False
+        self._unwritten: dict[str, None] = {}  # shown keys whose cells are to be written
+        self._write_due = False
 
     def on_mount(self) -> None:
         self.watch(self.app, "theme", self._theme_changed, init=False)
@@ -220,8 +221,26 @@ class TableView(FilterBox, Generic[T]):
         if self._reorder or self._moves(changed):
             self.redraw()
         elif changed:
-            shown = [k for k in changed if k in self._order]
-            self.table.update_rows([(k, self.row(self.items[k])[0]) for k in shown])
+            self._write([k for k in changed if k in self._order])
+
+    def _write(self, keys: Sequence[str]) -> None:
+        """These shown rows get their current cells: UPDATE_SLICE rows made and written
+        now, the rest after each repaint (a key then waits for one slice at most)."""
+        self._unwritten.update(dict.fromkeys(keys))
+        if not self._write_due:
+            self._write_slice()
+
+    def _write_slice(self) -> None:
+        self._write_due = False
+        keys = list(itertools.islice(self._unwritten, self.UPDATE_SLICE))
+        for key in keys:
+            del self._unwritten[key]
+        items = self.items
+        shown = [k for k in keys if k in items and k in self._order]
+        self.table.update_rows([(k, self.row(items[k])[0]) for k in shown])
+        if self._unwritten:
+            self._write_due = True
+            self.call_after_refresh(self._write_slice)
 
     def _moves(self, changed: set[str]) -> bool:
         needle = self.filter_text.lower()
@@ -299,8 +318,13 @@ class TableView(FilterBox, Generic[T]):
             self.kapp.view_ready()
 
     def _show(self, ordered: Ordered[T]) -> None:
+        """The ordered rows with the cells made for them; items that changed while they
+        were ordered get their current cells next (a slice per frame), and items that
+        left are dropped (the change asked for a new order, which follows)."""
+        items = self.items
         self._order = ordered.order
-        self.table.sync(fresh_rows(ordered, self.items, self.row))
+        self.table.sync([(key, cells) for key, _, cells in ordered.rows if key in items])
+        self._write([key for key, item, _ in ordered.rows if items.get(key, item) is not item])
         self._label_sort()
 
     def _label_sort(self) -> None:
