@@ -17,7 +17,7 @@ from kafkatui.cluster.models import LagSample, LagTrend
 from kafkatui.ui.screens import table_view
 from kafkatui.ui.screens.groups import GroupsView
 from kafkatui.ui.screens.topics import TopicsView
-from kafkatui.ui.widgets.keyed_table import APPEND_SLICE, Column, KeyedTable
+from kafkatui.ui.widgets.keyed_table import APPEND_SLICE, WRITE_SLICE, Column, KeyedTable
 from tests.ui.fake_client import FakeClient
 from tests.ui.support import new_app, press, settle, wait_for
 
@@ -145,6 +145,24 @@ class TestUpdatesWhileFilling:
             assert table.row_count == count
             assert table.get_row(first) == [first, "new"]  # not put back to "-"
             assert table.get_row(waiting) == [waiting, "new"]
+
+
+class TestSlicedWrites:
+    async def test_the_rows_on_screen_are_written_first_and_the_rest_follow(self) -> None:
+        app = TableApp()
+        async with app.run_test(size=SIZE) as pilot:
+            table = app.query_one("#t", KeyedTable)
+            count = WRITE_SLICE * 3
+            table.sync([(f"r{i:04d}", (f"r{i:04d}", "old")) for i in range(count)])
+            await wait_for(pilot, lambda: not table.filling, timeout=10)
+            table.move_cursor(row=count - 1, animate=False)  # the screen shows the last rows
+            await pilot.pause()
+            table.update_rows([(f"r{i:04d}", (f"r{i:04d}", "new")) for i in range(count)])
+            last, middle = f"r{count - 1:04d}", f"r{WRITE_SLICE + 10:04d}"
+            assert table.get_row(last) == [last, "new"]  # on screen: in the first slice
+            assert table.get_row(middle) == [middle, "old"] and table.filling  # to come
+            await wait_for(pilot, lambda: not table.filling, timeout=10)
+            assert all(table.get_row(k)[1] == "new" for k in table.row_keys)
 
 
 def shifting_trends(client: FakeClient) -> None:

@@ -15,6 +15,7 @@ and keys are handled between slices, however long the table is.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +36,7 @@ from kafkatui.ui.widgets.cell_render import content_segments, plain_cell
 Cell = str | Text
 SegmentLines = list[list[Segment]]
 APPEND_SLICE = 250  # rows added per frame while a long table fills (~25 ms of Textual's)
+WRITE_SLICE = 250  # rows whose cells are written per frame, the visible ones first
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,8 @@ class KeyedTable(DataTable[Cell]):
         self._backlog: Sequence[tuple[str, Sequence[Cell]]] | None = None  # rows still to add
         self._keep_key: str | None = None  # the cursor's row, to find again once it is added
         self._more_due = False  # the next slice is scheduled
+        self._unwritten: dict[str, tuple[Cell, ...]] = {}  # cells still to write
+        self._writes_due = False
         self.cells_written = 0  # cells written into existing rows (work per update, for tests)
         self.rows_added = 0
 
@@ -93,17 +97,17 @@ class KeyedTable(DataTable[Cell]):
 
     @property
     def filling(self) -> bool:
-        """Rows are still being added, a slice per frame."""
-        return self._backlog is not None
+        """Rows are still being added, or cells written, a slice per frame."""
+        return self._backlog is not None or bool(self._unwritten)
 
     def sync(self, rows: Sequence[tuple[str, Sequence[Cell]]]) -> None:
         self._backlog = None  # these rows replace whatever was still to be added
         keys = [key for key, _ in rows]
         with self.app.batch_update():
             if keys == self._keys:
-                self._update_changed(rows)
+                self._write(rows)
             elif keys[: len(self._keys)] == self._keys:
-                self._update_changed(rows[: len(self._keys)])
+                self._write(rows[: len(self._keys)])
                 self._append_sliced(rows)
             elif sum(key not in self._cells for key in keys) <= APPEND_SLICE:
                 self._reorder(rows)  # the same rows, or some dropped or a few new
@@ -122,7 +126,7 @@ class KeyedTable(DataTable[Cell]):
                     patched[waiting[key]] = (key, cells)
             self._backlog = patched
         with self.app.batch_update():
-            self._update_changed([(key, cells) for key, cells in rows if key in self._cells])
+            self._write([(key, cells) for key, cells in rows if key in self._cells])
 
     def _append_sliced(self, rows: Sequence[tuple[str, Sequence[Cell]]]) -> None:
         """Add the rows after the ones shown, a slice now and the rest after each repaint."""
@@ -150,6 +154,26 @@ class KeyedTable(DataTable[Cell]):
     # own bookkeeping measures every cell of a column whenever an updated cell is
     # narrower, and every cell of every new row when idle: quadratic while a long table
     # fills in, and most of a second for 2,000 new rows.
+
+    def _write(self, rows: Sequence[tuple[str, Sequence[Cell]]]) -> None:
+        """Cells for rows in the table: WRITE_SLICE rows now (those on screen first), the
+        rest after each repaint; a row written again meanwhile gets its latest cells."""
+        self._unwritten.update((key, tuple(cells)) for key, cells in rows)
+        if not self._writes_due:
+            self._write_some()
+
+    def _write_some(self) -> None:
+        self._writes_due = False
+        top = int(self.scroll_y)
+        on_screen = self._keys[top : top + self.size.height]
+        first = [key for key in on_screen if key in self._unwritten]
+        keys = dict.fromkeys(first + list(itertools.islice(self._unwritten, WRITE_SLICE)))
+        batch = [(key, self._unwritten.pop(key)) for key in list(keys)[:WRITE_SLICE]]
+        with self.app.batch_update():
+            self._update_changed([(key, cells) for key, cells in batch if key in self._cells])
+        if self._unwritten:
+            self._writes_due = True
+            self.call_after_refresh(self._write_some)
 
     def _update_changed(self, rows: Sequence[tuple[str, Sequence[Cell]]]) -> None:
         touched: set[int] = set()
@@ -323,7 +347,7 @@ class KeyedTable(DataTable[Cell]):
         self._row_locations = TwoWayDict({RowKey(key): i for i, key in enumerate(self._keys)})
         self._update_count += 1  # Textual's row order and render caches follow this count
         self._require_update_dimensions = True  # the table's height
-        self._update_changed(rows)  # columns keep their widths while a filter is typed
+        self._write(rows)  # columns keep their widths while a filter is typed
         self.refresh(layout=True)
         row = self._keys.index(keep) if keep in wanted else 0
         self.move_cursor(row=row, animate=False)
@@ -338,11 +362,13 @@ class KeyedTable(DataTable[Cell]):
         del self._data[row_key]
         del self._cells[key]
         del self._widths[key]
+        self._unwritten.pop(key, None)
 
     def _rebuild(self, rows: Sequence[tuple[str, Sequence[Cell]]]) -> None:
         # the cursor follows its row, unless it sits at the top: then the top stays selected
         self._keep_key = self.current_key if self.cursor_row > 0 else None
         self.clear()
+        self._unwritten.clear()
         self._keys = []
         self._cells = {}
         self._widths = {}
