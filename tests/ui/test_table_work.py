@@ -307,6 +307,37 @@ class TestOrderOffTheLoop:
             assert poll_work(before, view)[0] == 0  # every row kept its cells
 
 
+class TestFirstScreen:
+    async def test_a_big_lists_first_rows_show_before_the_thread_orders_it(
+        self, monkeypatch: Any
+    ) -> None:
+        monkeypatch.setattr(TopicsView, "ORDER_IN_THREAD_FROM", 100)
+        monkeypatch.setattr(TopicsView, "FIRST_SCREEN", 30)
+        release = threading.Event()
+        real = table_view.order_rows
+
+        def held(*args: Any, **kwargs: Any) -> Any:
+            if threading.current_thread() is not threading.main_thread():
+                release.wait(10)  # the thread's ordering, not a small list's on the loop
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(table_view, "order_rows", held)
+        client = big_fake()
+        app = new_app(client)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, lambda: isinstance(app.screen, TopicsView) and app.screen.items)
+            view = app.screen
+            assert isinstance(view, TopicsView)
+            names = sorted(view.items)
+            await wait_for(pilot, lambda: view.table.row_count > 0)
+            assert view.table.row_keys == names[:30]  # while the thread is held
+            release.set()
+            await wait_for(pilot, lambda: view.table.row_count == len(names))
+            await wait_for(pilot, lambda: not view.table.filling)
+            assert view.table.row_keys == names
+            assert view.table.rows_added == len(names)  # the first 30 were not added again
+
+
 class TestReorder:
     async def test_a_new_order_of_the_same_rows_moves_them_in_place(self) -> None:
         app = TableApp()

@@ -8,6 +8,7 @@ else redraws the whole list, filtering and sorting a big one in a thread worker.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 from collections.abc import Sequence
 from typing import Any, ClassVar, Generic, TypeVar
@@ -41,6 +42,10 @@ class TableView(FilterBox, Generic[T]):
     #: from this many items, filtering and sorting for a redraw run in a thread: 10,000
     #: rows take tens of milliseconds (their first cells much longer), a key must not wait
     ORDER_IN_THREAD_FROM: ClassVar[int] = 2_000
+    #: columns whose sort_value reads the item, not its cells: a big list's first screen
+    #: is then ordered on the event loop, while the thread orders the whole list
+    CELL_FREE_SORTS: ClassVar[frozenset[int]] = frozenset()
+    FIRST_SCREEN: ClassVar[int] = 120  # rows shown that way
     #: items a poll's update compares and draws per frame (update_items_sliced): at
     #: 2,000 groups a whole poll is 250 ms of the event loop, a slice about 20 ms
     UPDATE_SLICE: ClassVar[int] = 200
@@ -280,7 +285,25 @@ class TableView(FilterBox, Generic[T]):
         if len(self.items) < self.ORDER_IN_THREAD_FROM:
             self._show(self._ordered(list(self.items.values())))
         elif not self._ordering:
+            self._show_first_screen()
             self._start_ordering()
+
+    def _show_first_screen(self) -> None:
+        """An empty table's first rows at once (10,000 topics: ordering them all takes the
+        thread a few hundred ms, which the first paint would wait for). Their order is the
+        whole list's, so the thread's answer only adds the rows after them."""
+        if self.table.row_count or self.filter_text:
+            return
+        if self.sort_column not in self.CELL_FREE_SORTS:
+            return
+        keyed = [(self._sort_key(item), item) for item in self.items.values()]
+        known = [pair for pair in keyed if not pair[0][0]]
+        pick = heapq.nlargest if self.sort_reverse else heapq.nsmallest
+        first = pick(self.FIRST_SCREEN, known, key=lambda pair: pair[0])
+        first += [pair for pair in keyed if pair[0][0]][: self.FIRST_SCREEN - len(first)]
+        rows = [(self.key_of(item), self.row(item)[0]) for _, item in first]
+        self._order = {key: sort_key for (key, _), (sort_key, _) in zip(rows, first, strict=True)}
+        self.table.sync(rows)
 
     def _start_ordering(self) -> None:
         self._ordering = True

@@ -52,6 +52,7 @@ class TopicsView(TableView[TopicSummary]):
         Binding("F", "find", "Find", show=False, id="topics.find"),
     ]
     HELP = "Columns fill in as their batched calls answer; '-' means not known yet."
+    CELL_FREE_SORTS = frozenset({0, 1, 2, 3, 4, 6, 7})  # the `exact` ones of sort_value
     name_width: int | None = None  # long names are cut to this, so every column fits
 
     class Names(Message):
