@@ -47,8 +47,8 @@ class TableView(FilterBox, Generic[T]):
     CELL_FREE_SORTS: ClassVar[frozenset[int]] = frozenset()
     FIRST_SCREEN: ClassVar[int] = 120  # rows shown that way
     #: items a poll's update compares and draws per frame (update_items_sliced): at
-    #: 2,000 groups a whole poll is 250 ms of the event loop, a slice about 20 ms
-    UPDATE_SLICE: ClassVar[int] = 200
+    #: 2,000 groups a whole poll is 250-400 ms of the event loop, a slice 15-30 ms
+    UPDATE_SLICE: ClassVar[int] = 100
 
     BINDINGS = [
         Binding("slash", "open_filter", "Filter", id="list.filter"),
