@@ -23,11 +23,14 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
+PRUNE_FROM = 4_096
+
 
 class Retirement:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._inflight: list[concurrent.futures.Future[Any]] = []
+        self._prune_at = PRUNE_FROM  # finished futures are dropped from this many on
         self._calls = 0  # calls between sending a request and tracking its futures
         self._retired: list[tuple[object, list[concurrent.futures.Future[Any]]]] = []
 
@@ -47,7 +50,12 @@ class Retirement:
         futures = _futures_in(result)
         if futures:
             with self._lock:
-                self._inflight = [f for f in self._inflight if not f.done()] + futures
+                self._inflight += futures
+                # not on every call: a ListOffsets hands out a future per partition, and
+                # asking each one whether it is done took 10% of a 10,000-topic fill
+                if len(self._inflight) >= self._prune_at:
+                    self._inflight = [f for f in self._inflight if not f.done()]
+                    self._prune_at = max(PRUNE_FROM, 2 * len(self._inflight))
 
     def retire(self, client: object) -> None:
         """Keep `client` until the requests that may be its own have finished."""

@@ -6,7 +6,7 @@ import concurrent.futures
 import gc
 import weakref
 
-from kafkatui.cluster.admin_retirement import Retirement
+from kafkatui.cluster.admin_retirement import PRUNE_FROM, Retirement
 
 
 class Client:
@@ -67,3 +67,24 @@ def test_a_closed_connection_hands_its_kept_clients_over() -> None:
     assert retirement.release() == 0 and heir.release() == 1 and ref() is not None
     pending.set_result(1)
     assert heir.release() == 0 and ref() is None
+
+
+def test_finished_requests_are_let_go_in_bulk_and_a_waiting_one_still_holds() -> None:
+    pending: concurrent.futures.Future[int] = concurrent.futures.Future()
+    retirement = Retirement()
+    retirement.track({"waiting": pending})
+    for _ in range(50):  # calls of 500 partitions each, answered at once
+        answered = {str(i): concurrent.futures.Future() for i in range(500)}
+        for future in answered.values():
+            future.set_result(0)
+        retirement.track(answered)
+    assert len(retirement._inflight) < 2 * PRUNE_FROM  # the finished ones went
+    client = Client()
+    ref = weakref.ref(client)
+    retirement.retire(client)
+    del client
+    assert retirement.release() == 1 and ref() is not None  # the waiting one holds it
+    pending.set_result(1)
+    assert retirement.release() == 0
+    gc.collect()
+    assert ref() is None
