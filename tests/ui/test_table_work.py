@@ -227,6 +227,13 @@ def more_lag(client: FakeClient, by: int) -> dict[str, int]:
     return {gid: lag.total or 0 for gid, lag in lags.items()}
 
 
+async def groups_view(pilot: Any) -> GroupsView:
+    await press(pilot, "2")
+    view = pilot.app.screen
+    assert isinstance(view, GroupsView)
+    return view
+
+
 class TestSlicedPoll:
     async def test_a_poll_is_drawn_a_slice_per_frame_and_ends_current(
         self, monkeypatch: Any
@@ -235,9 +242,7 @@ class TestSlicedPoll:
         client = FakeClient()
         app = new_app(client)
         async with app.run_test(size=SIZE) as pilot:
-            await press(pilot, "2")
-            view = app.screen
-            assert isinstance(view, GroupsView)
+            view = await groups_view(pilot)
             slices: list[int] = []
             real = view.update_items
 
@@ -258,9 +263,7 @@ class TestSlicedPoll:
         client = FakeClient()
         app = new_app(client)
         async with app.run_test(size=SIZE) as pilot:
-            await press(pilot, "2")
-            view = app.screen
-            assert isinstance(view, GroupsView)
+            view = await groups_view(pilot)
             totals = more_lag(client, 9)
             lags = client.groups.lag(list(totals))
             rows = [replace(row, lag=lags[key]) for key, row in view.items.items()]
