@@ -7,8 +7,10 @@ The state directory survives `down` (data is kept for the next `up`) and holds
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import os
+import random
 import socket
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -35,10 +37,51 @@ def lib_dir() -> Path:
     return Path(base) / "kafkatui" / f"sandbox-lib-{KAFKA_VERSION}-{APICURIO_VERSION}"
 
 
-def free_port() -> int:
+# Listening ports are drawn below the kernel's ephemeral range. The kernel hands ports in
+# that range to outgoing connections, so a port picked there (as `bind(0)` does) can be
+# taken by any client between the choice and the JVM's own bind.
+LISTEN_FLOOR = 10_000
+EPHEMERAL_RANGE_FILE = Path("/proc/sys/net/ipv4/ip_local_port_range")
+
+
+def ephemeral_low(source: Path = EPHEMERAL_RANGE_FILE) -> int | None:
+    try:
+        return int(source.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None  # not Linux: other systems start theirs at 49152 or above
+
+
+def free_port(
+    chosen: set[int] | None = None, low: int | None = None, draw: random.Random | None = None
+) -> int:
+    """A port nothing listens on, outside the ephemeral range, and not already in `chosen`
+    (the ports one layout picked so far: none of them is listening yet)."""
+    chosen = chosen if chosen is not None else set()
+    top = ephemeral_low() if low is None else low
+    top = min(top or 49152, 65536)
+    draw = draw or random.SystemRandom()
+    if top - LISTEN_FLOOR >= 1000:  # a range wide enough to draw from
+        for _ in range(200):
+            port = draw.randrange(LISTEN_FLOOR, top)
+            if port not in chosen and _can_listen(port):
+                chosen.add(port)
+                return port
+    while True:  # a kernel whose ephemeral range starts low: let it choose
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = int(sock.getsockname()[1])
+        if port not in chosen:
+            chosen.add(port)
+            return port
+
+
+def _can_listen(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 @dataclass
@@ -101,17 +144,19 @@ class SandboxLayout:
     @classmethod
     def fresh(cls, root: Path, brokers: int, secure: bool) -> SandboxLayout:
         cluster_id = new_cluster_id()
+        chosen: set[int] = set()
+        port = functools.partial(free_port, chosen)
         ports = [
             BrokerPorts(
                 node_id=i + 1,
-                client=free_port(),
-                controller=free_port(),
-                sasl_ssl=free_port() if secure else None,
-                mtls=free_port() if secure else None,
+                client=port(),
+                controller=port(),
+                sasl_ssl=port() if secure else None,
+                mtls=port() if secure else None,
             )
             for i in range(brokers)
         ]
-        return cls(root, cluster_id, ports, free_port(), free_port(), secure, free_port())
+        return cls(root, cluster_id, ports, port(), port(), secure, port())
 
 
 def new_cluster_id(random_bytes: Callable[[int], bytes] = os.urandom) -> str:

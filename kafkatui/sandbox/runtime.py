@@ -29,6 +29,24 @@ READY_TIMEOUT_S = 240.0
 TRAFFIC_PART = "traffic"
 
 
+# what a JVM's BindException says, and what Quarkus says instead when it catches one
+PORTS_IN_USE = ("Address already in use", "seems to be in use by another process")
+
+
+class PortClash(SandboxError):
+    """A part could not listen: another process holds one of the ports chosen for it."""
+
+    port_note = "another process holds a port chosen for it"
+
+    def __init__(self, part: str, failure: str) -> None:
+        super().__init__(
+            f"{failure}\n{self.port_note}: stop that process, or run "
+            "`kafkatui sandbox down --purge` to start over on new ports (this deletes "
+            "the sandbox's data)"
+        )
+        self.part = part
+
+
 @dataclass
 class SandboxStatus:
     layout: SandboxLayout
@@ -87,7 +105,20 @@ class Sandbox:
     # ---- up ------------------------------------------------------------------------
     def up(self, brokers: int = 1, secure: bool = False) -> SandboxStatus:
         ownership.reap_orphans()  # a killed test run's JVMs must not outlive it
-        layout = self._layout_for(brokers, secure)
+        layout, created = self._layout_for(brokers, secure)
+        try:
+            return self._start(layout)
+        except PortClash as clash:
+            if not created:
+                raise
+            # Nothing of a new sandbox is worth keeping: draw new ports and start over once.
+            self.say(f"{clash.part}: {clash.port_note}; starting again on new ports")
+            self._wipe()
+            layout, _ = self._layout_for(brokers, secure)
+            return self._start(layout)
+
+    def _start(self, layout: SandboxLayout) -> SandboxStatus:
+        secure = layout.secure
         lib = ensure_jars(log=self.root / "logs" / "maven.log")
         started: list[str] = []
         try:
@@ -117,7 +148,15 @@ class Sandbox:
         assert status is not None
         return status
 
-    def _layout_for(self, brokers: int, secure: bool) -> SandboxLayout:
+    def _wipe(self) -> None:
+        """Delete the sandbox's state but not who owns it: a test run's claim must hold."""
+        boss = ownership.owner(self.root)
+        shutil.rmtree(self.root, ignore_errors=True)
+        if boss is not None:
+            ownership.claim(self.root, boss)
+
+    def _layout_for(self, brokers: int, secure: bool) -> tuple[SandboxLayout, bool]:
+        """The saved layout, or a new one (then True) when there is none or it differs."""
         layout = self.layout()
         if layout is not None and (len(layout.brokers) != brokers or layout.secure != secure):
             status = self.status()
@@ -127,12 +166,13 @@ class Sandbox:
                     f"{' (secure)' if layout.secure else ''} is running in {self.root}: "
                     "run `kafkatui sandbox down` first"
                 )
-            shutil.rmtree(self.root, ignore_errors=True)
+            self._wipe()
             layout = None
-        if layout is None:
-            layout = SandboxLayout.fresh(self.root, brokers, secure)
-            layout.save()
-        return layout
+        if layout is not None:
+            return layout, False
+        layout = SandboxLayout.fresh(self.root, brokers, secure)
+        layout.save()
+        return layout, True
 
     def _start_brokers(self, layout: SandboxLayout, lib: Path, started: list[str]) -> None:
         classpath = str(lib / "kafka" / "*")
@@ -212,7 +252,11 @@ class Sandbox:
         while time.monotonic() < deadline:
             dead = [p for p in parts if processes.running_pid(self.root, p) is None]
             if dead:
-                raise SandboxError(self._failure(dead[0], "exited during start-up"))
+                failure = self._failure(dead[0], "exited during start-up")
+                tail = processes.log_tail(self.root, dead[0], lines=400)
+                if any(sign in tail for sign in PORTS_IN_USE):
+                    raise PortClash(dead[0], failure)
+                raise SandboxError(failure)
             if ready():
                 self.say(f"{what} ready")
                 return
