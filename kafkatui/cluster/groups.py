@@ -219,7 +219,10 @@ class Groups:
                 partitions=rows,
                 type=summary.type if summary else "UNKNOWN",
                 estimate=group_estimate(
-                    [self.ends.estimate((r.topic, r.partition), r.committed, now) for r in rows]
+                    [
+                        (r, self.ends.estimate((r.topic, r.partition), r.committed, now))
+                        for r in rows
+                    ]
                 ),
             )
             self.history.record(gid, LagSample(at=now, lag=group_lag.total))

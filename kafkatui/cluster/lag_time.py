@@ -119,9 +119,17 @@ class EndOffsetHistory:
         return interpolate_seconds(points, committed, now)
 
 
-def group_estimate(estimates: list[LagEstimate | None]) -> LagEstimate | None:
-    """The group's estimate: its furthest-behind partition."""
-    known = [e for e in estimates if e is not None]
-    if not known:
-        return None
-    return max(known, key=lambda e: e.seconds)
+def group_estimate(
+    partitions: list[tuple[PartitionLag, LagEstimate | None]],
+) -> LagEstimate | None:
+    """The group's estimate: its furthest-behind partition. A committed partition that
+    lags without an estimate yet (one sample so far) may be the furthest behind, so the
+    rest only bound the group from below, and a bound of 0 s says nothing: None."""
+    known = [e for _, e in partitions if e is not None]
+    unknown = any(
+        e is None and row.committed is not None and row.lag != 0 for row, e in partitions
+    )
+    worst = max(known, key=lambda e: e.seconds, default=None)
+    if not unknown or worst is None:
+        return worst
+    return LagEstimate(worst.seconds, at_least=True) if worst.seconds > 0 else None

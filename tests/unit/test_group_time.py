@@ -99,8 +99,27 @@ def test_history_keeps_first_and_last_time_per_end_and_resets_on_recreate() -> N
 
 def test_group_estimate_is_the_worst_partition() -> None:
     worst = LagEstimate(90.0, at_least=True)
-    assert group_estimate([None, LagEstimate(3.0), worst]) == worst
-    assert group_estimate([None]) is None
+    no_commit, caught_up, lagging = (
+        PartitionLag("t", 0, None, 9, None),
+        PartitionLag("t", 1, 9, 9, 0),
+        PartitionLag("t", 2, 1, 9, 8),
+    )
+    partitions = [(no_commit, None), (lagging, LagEstimate(3.0)), (lagging, worst)]
+    assert group_estimate(partitions) == worst
+    assert group_estimate([(no_commit, None)]) is None
+    assert group_estimate([(caught_up, LagEstimate(0.0))]) == LagEstimate(0.0)
+
+
+def test_a_lagging_partition_without_an_estimate_makes_the_rest_a_lower_bound() -> None:
+    # the first poll of a group with lag: only caught-up partitions have an estimate yet,
+    # and "0s" beside a lag of thousands would be a lie
+    caught_up, lagging = PartitionLag("t", 0, 9, 9, 0), PartitionLag("t", 1, 1, 3603, 3602)
+    end_unknown = PartitionLag("t", 2, 1, -1, None)
+    assert group_estimate([(caught_up, LagEstimate(0.0)), (lagging, None)]) is None
+    assert group_estimate([(caught_up, LagEstimate(0.0)), (end_unknown, None)]) is None
+    assert group_estimate([(lagging, LagEstimate(40.0)), (lagging, None)]) == LagEstimate(
+        40.0, at_least=True
+    )
 
 
 # ---- rebalances --------------------------------------------------------------------------
