@@ -87,7 +87,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         sys.stdout.write(_partition_table(found[0]))
     elif found:
         rows = [
-            (g.group_id, g.state, g.type, g.members, g.total, _age(g.max_lag_seconds))
+            (g.group_id, g.state, g.type, g.members, g.known_total, _age(g.max_lag_seconds))
             for g in found
         ]
         sys.stdout.write(table(("GROUP", "STATE", "TYPE", "MEMBERS", "LAG", "LAG TIME"), rows))
@@ -97,9 +97,11 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _partition_table(lag: GroupLag) -> str:
+    known = lag.known_total
     head = (
         f"group {lag.group_id}: {lag.state}, {lag.type.lower()}, {lag.members} member(s), "
-        f"lag {lag.total}, oldest unread {_age(lag.max_lag_seconds) or 'unknown'}\n"
+        f"lag {'unknown' if known is None else known}, "
+        f"oldest unread {_age(lag.max_lag_seconds) or 'unknown'}\n"
     )
     rows = [
         (

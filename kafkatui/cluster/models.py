@@ -156,6 +156,12 @@ class GroupLag:
         return sum(p.lag or 0 for p in self.partitions)
 
     @property
+    def known_total(self) -> int | None:
+        """The lag where any partition's lag is known; None where none is (never committed,
+        like a sink connector paused before its first commit): that is not a lag of 0."""
+        return self.total if any(p.lag is not None for p in self.partitions) else None
+
+    @property
     def max_lag_seconds(self) -> float | None:
         """The oldest unread record's age over partitions where it is known."""
         known = [p.lag_seconds for p in self.partitions if p.lag_seconds is not None]

@@ -19,6 +19,7 @@ import pytest
 from confluent_kafka import Producer
 from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
 
+from kafkatui.cluster.lag_time import NO_COMMIT
 from kafkatui.cluster.settings import ConnectionSettings
 from tests.integration.kafka_helpers import (
     active_member,
@@ -308,6 +309,23 @@ def test_groups_json_shows_committed_end_and_lag(
     missing = cli("groups", unique + "-nobody")
     assert missing.returncode == 1
     assert "does not exist" in missing.stderr
+
+
+def test_a_group_that_never_committed_has_an_unknown_lag_not_zero(
+    cli: Any, sandbox_settings: ConnectionSettings, topic: str, unique: str
+) -> None:
+    """Like a sink connector paused before its first commit: its partitions are assigned,
+    records are waiting, and where it starts depends on its auto.offset.reset."""
+    group = unique + "-fresh"
+    with active_member(sandbox_settings, group, topic):
+        detail = cli("groups", group).stdout
+        listing = cli("groups").stdout
+        (doc,) = json.loads(cli("groups", group, "--json").stdout)
+    assert detail.startswith(f"group {group}: STABLE, classic, 1 member(s), lag unknown,")
+    (row,) = [line.split() for line in listing.splitlines() if line.split()[0] == group]
+    assert row[4:] == ["-", "-"]  # LAG, LAG TIME
+    assert [p["lag"] for p in doc["partitions"]] == [None, None]
+    assert {p["lag_seconds_note"] for p in doc["partitions"]} == {NO_COMMIT}
 
 
 def reset(cli: Any, group: str, topic: str, *extra: str) -> subprocess.CompletedProcess:

@@ -122,6 +122,16 @@ def test_a_lagging_partition_without_an_estimate_makes_the_rest_a_lower_bound() 
     )
 
 
+
+def test_a_group_lag_is_unknown_only_where_no_partition_lag_is_known() -> None:
+    def group(*partitions: PartitionLag) -> GroupLag:
+        return GroupLag("g", "STABLE", 1, partitions)
+
+    assert group(row(None), row(None)).known_total is None
+    assert group().known_total is None
+    assert group(row(None), row(40)).known_total == 60
+    assert group(row(100), row(100)).known_total == 0
+
 # ---- rebalances --------------------------------------------------------------------------
 def summary(state: str, *clients: str) -> GroupSummary:
     members = tuple(GroupMember(f"id-{c}", c, "/h") for c in clients)

@@ -119,12 +119,12 @@ class GroupDetailView(DetailView):
             self.summary.update(f"group {self.group_id} not found")
             return
         _, rate, catch_up = trend_cells(trend, 30)
-        level = lag_level(lag.total, trend.growing)
+        level = lag_level(lag.known_total, trend.growing)
         oldest = lag.max_lag_seconds
         summary = Text.assemble(
             styled(lag.state, colours, health_level(lag.state), bold=True),
             f"  {lag.type.lower()}  {lag.members} member(s)  lag ",
-            styled(count(lag.total), colours, level, bold=True),
+            styled(count(lag.known_total), colours, level, bold=True),
             " records, ",
             styled("?" if oldest is None else age_text(oldest), colours, level, bold=True),
             f" behind\nrate {rate}  catch-up {catch_up}",

@@ -27,7 +27,7 @@ class GroupRow:
 
     @property
     def total(self) -> int | None:
-        return None if self.lag is None else self.lag.total
+        return None if self.lag is None else self.lag.known_total
 
 
 def trend_cells(trend: LagTrend | None, width: int = 12) -> tuple[str, str, str]:
