@@ -147,9 +147,10 @@ class TailReader:
             park(getattr(self, "_consumer", None))
 
     def seek(self, start: TailStart) -> None:
-        """Restart from `start` (all partitions or the chosen ones)."""
-        self.start = start
+        """Restart from `start` (all partitions or the chosen ones). A seek that fails
+        leaves the reader where it was."""
         self._assign(start)
+        self.start = start
 
     @property
     def done(self) -> bool:
@@ -237,10 +238,10 @@ class TailReader:
         if self.shard is not None:
             index, count = self.shard
             partitions = partitions[index::count]
-        self._all_partitions = start.partitions is None and self.shard is None
         lows = self._list_offsets(partitions, _EARLIEST_TS)
         highs = self._list_offsets(partitions, _LATEST_TS)
         offsets = _start_offsets(start, lows, highs, self._times(start, partitions))
+        self._all_partitions = start.partitions is None and self.shard is None
         self.next_offsets = dict(offsets)
         self.end_at_start = dict(highs)
         self.pending_end = {p for p in partitions if offsets[p] < highs[p]}

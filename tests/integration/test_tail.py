@@ -351,6 +351,9 @@ def test_a_failed_seek_raises_to_the_caller_and_is_not_overwritten(
         with pytest.raises(NotFound, match="has no partition 9"):
             tail.seek(TailStart("earliest", partitions=(9,)))
         tail.seek(TailStart("last", 1))  # the session still works after the failure
-        wait_until(lambda: tail.stats().kept == 2, "the last record of each partition")
+        try:
+            wait_until(lambda: tail.stats().kept == 2, "the last record of each partition")
+        except AssertionError as exc:  # say what the session holds instead
+            raise AssertionError(f"{exc}; the session: {tail.stats()}") from None
     finally:
         tail.stop()
